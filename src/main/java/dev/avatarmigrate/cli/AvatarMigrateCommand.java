@@ -1,0 +1,177 @@
+package dev.avatarmigrate.cli;
+
+import dev.avatarmigrate.config.BucketLocation;
+import dev.avatarmigrate.config.ByteSize;
+import dev.avatarmigrate.config.ConfigException;
+import dev.avatarmigrate.config.ConfigSource;
+import dev.avatarmigrate.config.CopySettings;
+import dev.avatarmigrate.config.DatabaseTarget;
+import dev.avatarmigrate.config.Identifier;
+import dev.avatarmigrate.config.Method;
+import dev.avatarmigrate.config.OnConflict;
+import dev.avatarmigrate.config.S3Settings;
+import dev.avatarmigrate.config.Settings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code avatarMigrate} command: gathers options into {@link Settings} and hands them to a {@link Run}. */
+@Command(
+    name = "avatarMigrate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    showDefaultValues = true,
+    description = {
+        "Moves every legacy avatar (SOURCE, default prefix image/) to the production bucket (TARGET, default"
+            + " prefix avatar/), verifies each copy, rewrites its rows in the DATABASE's avatar table, and only"
+            + " then deletes the source. Safe to kill at any moment; running it again finishes the job.",
+        ""},
+    parameterListHeading = "%nArguments:%n",
+    optionListHeading = "%nOptions (each also reads AVATARMIGRATE_<OPTION> from the environment or .env):%n",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+        "0:Every matched object was moved and verified, its rows rewritten.",
+        "1:Finished, but some objects failed, conflicted or have dangling rows; the report says which, a re-run"
+            + " retries.",
+        "2:Usage or configuration error (arguments, .env, options); nothing was contacted.",
+        "3:A bucket, credential, table, column or the run lock is unusable; the message names it.",
+        "130:Stopped by Ctrl-C (143: by SIGTERM); in-flight objects finished. Run again to complete."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  avatarMigrate legacy-s3 production-s3 update_db",
+        "  avatarMigrate --dry-run --report plan.jsonl legacy-s3 production-s3 update_db",
+        "  avatarMigrate s3://legacy-s3/image/ s3://production-s3/avatar/ jdbc:mariadb://db:3306/app --method sync",
+        "",
+        "Database login: DB_HOST, DB_PORT, DB_USER, DB_PASSWORD. AWS: the SDK's default chain (AWS_ACCESS_KEY_ID,",
+        "AWS_PROFILE, SSO, instance role). Precedence: flags > environment > .env > defaults."})
+public final class AvatarMigrateCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "Legacy bucket name, or s3://bucket/prefix/.")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "TARGET", description = "Production bucket name, or s3://bucket/prefix/.")
+  String target;
+
+  @Parameters(index = "2", paramLabel = "DATABASE",
+      description = "Database name on DB_HOST:DB_PORT, or jdbc:mariadb://host:3306/db.")
+  String database;
+
+  @Option(names = "--method", defaultValue = "object", paramLabel = "object|sync",
+      description = "object: streaming per-object pipeline. sync: bulk mode, listings and set-wise row updates.")
+  String method;
+
+  @Option(names = "--match", defaultValue = "avatar-", paramLabel = "PREFIX",
+      description = "Only objects whose name (after the source prefix) starts with this.")
+  String match;
+
+  @Option(names = "--table", defaultValue = "avatars", description = "Table holding the paths.")
+  String table;
+
+  @Option(names = "--column", defaultValue = "path", description = "Column holding the paths.")
+  String column;
+
+  @Option(names = "--dry-run", description = "List, compare and report what would happen; write nothing anywhere.")
+  boolean dryRun;
+
+  @Option(names = "--keep-source", description = "Copy and rewrite rows, but leave the legacy objects in place.")
+  boolean keepSource;
+
+  @Option(names = "--concurrency", defaultValue = "32", paramLabel = "N",
+      description = "Copy workers, and the size of the HTTP connection pool.")
+  String concurrency;
+
+  @Option(names = "--on-conflict", defaultValue = "skip", paramLabel = "skip|overwrite",
+      description = "A different object already at the target key: skip leaves both and reports it.")
+  String onConflict;
+
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Write JSON Lines: one line per object, then a summary line.")
+  Path report;
+
+  @Option(names = "--multipart-threshold", defaultValue = "5GiB", paramLabel = "SIZE",
+      description = "Objects larger than this are copied by parts (UploadPartCopy), e.g. 5GiB, 100MB.")
+  String multipartThreshold;
+
+  @Option(names = "--storage-class", paramLabel = "CLASS", description = "Storage class at the target (default: the source's).")
+  String storageClass;
+
+  @Option(names = "--sse", paramLabel = "AES256|aws:kms", description = "Server-side encryption of the copies.")
+  String sse;
+
+  @Option(names = "--sse-kms-key-id", paramLabel = "KEY", description = "KMS key for --sse aws:kms.")
+  String sseKmsKeyId;
+
+  @Option(names = "--acl", paramLabel = "ACL", description = "Canned ACL for the copies, e.g. bucket-owner-full-control.")
+  String acl;
+
+  @Option(names = "--endpoint-url", paramLabel = "URL", description = "S3-compatible endpoint (reads AWS_ENDPOINT_URL).")
+  String endpointUrl;
+
+  @Option(names = "--region", description = "AWS region (reads AWS_REGION); each bucket is reached in its own.")
+  String region;
+
+  @Option(names = "--profile", description = "AWS profile (reads AWS_PROFILE).")
+  String profile;
+
+  @Option(names = "--path-style", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+      description = "Path-style bucket addressing; on by default with --endpoint-url.")
+  String pathStyle;
+
+  @Option(names = "--env-file", paramLabel = "FILE", description = "Read settings from FILE (default: ./.env when present).")
+  Path envFile;
+
+  @Option(names = {"-v", "--verbose"}, description = "More detail; -vv lists every object.")
+  boolean[] verbose = new boolean[0];
+
+  @Option(names = {"-q", "--quiet"}, description = "Only errors and the summary.")
+  boolean quiet;
+
+  private final ConfigSource config;
+  private final Run run;
+
+  AvatarMigrateCommand(ConfigSource config, Run run) {
+    this.config = config;
+    this.run = run;
+  }
+
+  @Override
+  public Integer call() {
+    return run.execute(settings(), quiet ? -1 : verbose.length);
+  }
+
+  Settings settings() {
+    BucketLocation src = BucketLocation.parse(source, "image/", "SOURCE");
+    BucketLocation dst = BucketLocation.parse(target, "avatar/", "TARGET");
+    if (src.bucket().equals(dst.bucket()) && (src.prefix().startsWith(dst.prefix()) || dst.prefix().startsWith(src.prefix()))) {
+      throw new ConfigException("SOURCE " + src + " and TARGET " + dst + " overlap: give distinct prefixes");
+    }
+    if (match.contains("/") ) {
+      throw new ConfigException("--match '" + match + "' must be a name prefix without /, e.g. avatar-");
+    }
+    DatabaseTarget db = DatabaseTarget.parse(database, config.get("DB_HOST", "127.0.0.1"),
+        Options.port(config.get("DB_PORT", "3306")), config.get("DB_USER", "root"), config.get("DB_PASSWORD").orElse(null));
+    long threshold = ByteSize.parse(multipartThreshold);
+    S3Settings s3 = new S3Settings(Options.endpoint(endpointUrl), blankToNull(region), blankToNull(profile),
+        pathStyle == null ? endpointUrl != null : Options.bool("--path-style", pathStyle),
+        config.get("AWS_ACCESS_KEY_ID").orElse(null), config.get("AWS_SECRET_ACCESS_KEY").orElse(null),
+        config.get("AWS_SESSION_TOKEN").orElse(null));
+    CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), blankToNull(storageClass),
+        Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), blankToNull(acl));
+    return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),
+        Options.choice("--method", method, Method.class), Options.positive("--concurrency", concurrency, 1024),
+        Options.choice("--on-conflict", onConflict, OnConflict.class), dryRun, keepSource, report, s3, copy);
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+
+  /** Executes a run with resolved settings; the seam that keeps this class free of the engine's wiring. */
+  interface Run {
+    int execute(Settings settings, int verbosity);
+  }
+}

@@ -1,0 +1,81 @@
+package dev.avatarmigrate.cli;
+
+import dev.avatarmigrate.config.ConfigException;
+import dev.avatarmigrate.config.ConfigSource;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine;
+
+/** Builds the picocli command line and maps every error to one line and one exit code. */
+public final class Cli {
+  private Cli() {}
+
+  /**
+   * @param terminal stderr is a terminal: draw a live progress line
+   * @param handleSignals install the Ctrl-C/SIGTERM handler (only for the real process)
+   */
+  public static int run(PrintStream out, PrintStream err, Map<String, String> env, Path workDir, boolean terminal,
+      boolean handleSignals, String... args) {
+    Logging.configure(args);
+    ConfigSource config;
+    try {
+      config = ConfigSource.load(env, envFileArgument(args), workDir);
+    } catch (ConfigException e) {
+      err.println("avatarMigrate: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    AvatarMigrateCommand command = new AvatarMigrateCommand(config, new Runner(out, err, terminal, handleSignals));
+    CommandLine cli = new CommandLine(command)
+        .setDefaultValueProvider(new EnvDefaults(config))
+        .setOut(new PrintWriter(out, true))
+        .setErr(new PrintWriter(err, true))
+        .setParameterExceptionHandler((e, a) -> {
+          err.println("avatarMigrate: " + e.getMessage());
+          err.println("Try 'avatarMigrate --help' for the arguments and options.");
+          return ExitCodes.USAGE;
+        })
+        .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+          int code = ExitCodes.of(e);
+          if (code == ExitCodes.SOFTWARE) {
+            err.println("avatarMigrate: unexpected error (a bug; please report it with this trace):");
+            e.printStackTrace(err);
+            return code;
+          }
+          err.println("avatarMigrate: " + e.getMessage());
+          if (verbose(args)) {
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+              err.println("  caused by: " + cause);
+            }
+          }
+          return code;
+        });
+    return cli.execute(args);
+  }
+
+  /** {@code --env-file} is needed before parsing, since the file supplies option defaults. */
+  static Path envFileArgument(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--env-file")) {
+        if (i + 1 >= args.length) {
+          throw new ConfigException("--env-file needs a FILE");
+        }
+        return Path.of(args[i + 1]);
+      }
+      if (args[i].startsWith("--env-file=")) {
+        return Path.of(args[i].substring("--env-file=".length()));
+      }
+    }
+    return null;
+  }
+
+  private static boolean verbose(String[] args) {
+    for (String a : args) {
+      if (a.equals("-v") || a.equals("--verbose") || a.startsWith("-vv")) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,164 @@
+package dev.avatarmigrate.cli;
+
+import dev.avatarmigrate.config.ByteSize;
+import dev.avatarmigrate.engine.MigrationListener;
+import dev.avatarmigrate.engine.MoveOutcome;
+import dev.avatarmigrate.engine.SummaryCounter;
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the operator sees on stderr while a run goes: warnings, the first failures, and progress, as a
+ * live line on a terminal or a log line every few seconds otherwise. {@code -q} keeps only errors.
+ */
+final class Console implements MigrationListener {
+  // Past this many, individual failures go only to the report; the summary still counts them all.
+  private static final int PROBLEM_LINES = 20;
+  private static final long LOG_EVERY_MILLIS = 5_000;
+  private static final long REDRAW_MILLIS = 250;
+
+  private final PrintStream err;
+  private final boolean terminal;
+  private final int verbosity;
+  private final AtomicInteger problems = new AtomicInteger();
+  private volatile SummaryCounter counter;
+  private volatile long started = System.nanoTime();
+  private Thread ticker;
+  private int lastWidth;
+
+  /** @param verbosity -1 quiet, 0 normal, 1 and up verbose */
+  Console(PrintStream err, boolean terminal, int verbosity) {
+    this.err = err;
+    this.terminal = terminal;
+    this.verbosity = verbosity;
+  }
+
+  void startProgress(SummaryCounter counter) {
+    this.counter = counter;
+    this.started = System.nanoTime();
+    if (verbosity < 0) {
+      return;
+    }
+    ticker = new Thread(() -> {
+      long lastLog = System.currentTimeMillis();
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          Thread.sleep(REDRAW_MILLIS);
+        } catch (InterruptedException e) {
+          return;
+        }
+        if (terminal) {
+          redraw();
+        } else if (System.currentTimeMillis() - lastLog >= LOG_EVERY_MILLIS) {
+          lastLog = System.currentTimeMillis();
+          line("progress: " + progressText());
+        }
+      }
+    }, "avatarMigrate-progress");
+    ticker.setDaemon(true);
+    ticker.start();
+  }
+
+  void stopProgress() {
+    if (ticker != null) {
+      ticker.interrupt();
+      try {
+        ticker.join(1000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    clearLine();
+  }
+
+  String progressText() {
+    SummaryCounter c = counter;
+    long done = c.done();
+    long total = c.matched();
+    double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
+    double rate = done / seconds;
+    String eta = rate > 0 && total > done ? formatDuration((long) ((total - done) / rate)) : "--:--";
+    return String.format(Locale.ROOT, "%d/%d objects  %.0f obj/s  %s  ETA %s  failures %d",
+        done, total, rate, ByteSize.format(c.bytes()), eta, c.failures());
+  }
+
+  private synchronized void redraw() {
+    String text = progressText();
+    StringBuilder b = new StringBuilder("\r").append(text);
+    for (int i = text.length(); i < lastWidth; i++) {
+      b.append(' ');
+    }
+    lastWidth = text.length();
+    err.print(b);
+    err.flush();
+  }
+
+  private synchronized void clearLine() {
+    if (terminal && lastWidth > 0) {
+      err.print("\r" + " ".repeat(lastWidth) + "\r");
+      err.flush();
+      lastWidth = 0;
+    }
+  }
+
+  /** A log line, printed above the live progress line. */
+  synchronized void line(String text) {
+    clearLine();
+    err.println("avatarMigrate: " + text);
+    err.flush();
+  }
+
+  @Override
+  public void phase(String name) {
+    if (verbosity > 0) {
+      line(name);
+    }
+  }
+
+  @Override
+  public void warning(String message) {
+    if (verbosity >= 0) {
+      line("warning: " + message);
+    }
+  }
+
+  @Override
+  public void outcome(MoveOutcome o) {
+    if (o instanceof MoveOutcome.Failed f) {
+      problem("failed at " + f.stage().label() + ": " + f.source().key() + ": " + f.reason());
+    } else if (o instanceof MoveOutcome.Conflict c) {
+      problem("conflict: " + c.targetKey() + " already holds a different object (size " + c.existing().size()
+          + " vs " + c.source().size() + "); both kept, rows untouched (--on-conflict overwrite replaces it)");
+    } else if (verbosity > 1) {
+      line(o.name() + ": " + o.source().key() + " -> " + o.targetKey());
+    }
+  }
+
+  @Override
+  public void dangling(String path, int rows) {
+    problem("dangling: " + rows + " row(s) point at " + path + ", which is in neither bucket; left alone");
+  }
+
+  @Override
+  public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
+    if (verbosity > 0) {
+      line("rewrote " + rows + " row(s) of " + oldPath + " whose object had already moved to " + newPath);
+    }
+  }
+
+  private void problem(String text) {
+    int n = problems.incrementAndGet();
+    if (verbosity > 0 || n <= PROBLEM_LINES) {
+      line(text);
+    } else if (n == PROBLEM_LINES + 1) {
+      line("more problems follow; the summary counts them and --report lists each");
+    }
+  }
+
+  static String formatDuration(long seconds) {
+    return seconds >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        : String.format(Locale.ROOT, "%02d:%02d", seconds / 60, seconds % 60);
+  }
+}

@@ -1,0 +1,96 @@
+package dev.avatarmigrate.cli;
+
+import dev.avatarmigrate.config.ConfigException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Parsing of option values, each with a one-line error that says what to write instead. */
+final class Options {
+  private static final long MIN_PART = 5L << 20; // 5 MiB: S3's smallest part (but the last)
+  private static final long MAX_PART = 512L << 20; // 512 MiB: few parts, each retried cheaply
+
+  private Options() {}
+
+  static <E extends Enum<E>> E choice(String option, String value, Class<E> type) {
+    try {
+      return Enum.valueOf(type, value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      String allowed = Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT))
+          .collect(Collectors.joining("|"));
+      throw new ConfigException(option + " '" + value + "' is not one of " + allowed);
+    }
+  }
+
+  static int positive(String option, String value, int max) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < 1 || n > max) {
+        throw new ConfigException(option + " must be between 1 and " + max + ", not " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(option + " '" + value + "' is not a whole number");
+    }
+  }
+
+  static int port(String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < 1 || n > 65535) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("DB_PORT '" + value + "' is not a port number (1-65535)");
+    }
+  }
+
+  static boolean bool(String option, String value) {
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "yes", "1", "on" -> true;
+      case "false", "no", "0", "off" -> false;
+      default -> throw new ConfigException(option + " '" + value + "' is not true or false");
+    };
+  }
+
+  static URI endpoint(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      URI uri = new URI(value.trim());
+      if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+          || uri.getHost() == null) {
+        throw new URISyntaxException(value, "not http(s)://host[:port]");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new ConfigException("--endpoint-url '" + value + "' is not an http(s)://host:port URL");
+    }
+  }
+
+  static String sse(String sse, String kmsKey) {
+    if (sse == null || sse.isBlank()) {
+      if (kmsKey != null && !kmsKey.isBlank()) {
+        throw new ConfigException("--sse-kms-key-id needs --sse aws:kms");
+      }
+      return null;
+    }
+    String v = sse.trim();
+    if (!v.equals("AES256") && !v.equals("aws:kms")) {
+      throw new ConfigException("--sse '" + sse + "' is not AES256 or aws:kms");
+    }
+    if (v.equals("AES256") && kmsKey != null && !kmsKey.isBlank()) {
+      throw new ConfigException("--sse-kms-key-id goes with --sse aws:kms, not AES256");
+    }
+    return v;
+  }
+
+  /** Parts as large as the threshold, within S3's part limits. */
+  static long partSize(long threshold) {
+    return Math.max(MIN_PART, Math.min(MAX_PART, threshold));
+  }
+}

@@ -1,0 +1,60 @@
+package dev.avatarmigrate.config;
+
+import java.util.regex.Pattern;
+
+/**
+ * Where the avatar table lives: a JDBC URL, the database name in it, and the login. The password never
+ * appears in {@link #toString()} or {@link #displayUrl()}.
+ */
+public record DatabaseTarget(String jdbcUrl, String database, String user, String password) {
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$]{1,64}");
+  private static final Pattern URL =
+      Pattern.compile("jdbc:mariadb://[^/?#\\s]+/([A-Za-z0-9_$]{1,64})([?][^\\s]*)?");
+  private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&]*");
+
+  /**
+   * A database name on the configured server, or a full {@code jdbc:mariadb://host:port/db} URL.
+   * User and password given inside the URL take precedence over {@code DB_USER}/{@code DB_PASSWORD}.
+   */
+  public static DatabaseTarget parse(String text, String host, int port, String user, String password) {
+    if (text == null || text.isBlank()) {
+      throw new ConfigException("DATABASE is empty: give a database name (e.g. update_db) or a"
+          + " jdbc:mariadb://host:3306/db URL");
+    }
+    if (text.startsWith("jdbc:")) {
+      var m = URL.matcher(text);
+      if (!m.matches()) {
+        throw new ConfigException("DATABASE URL '" + redact(text) + "' is not of the form"
+            + " jdbc:mariadb://host:3306/database");
+      }
+      return new DatabaseTarget(text, m.group(1), user, password);
+    }
+    if (!NAME.matcher(text).matches()) {
+      throw new ConfigException("DATABASE '" + text + "' is not a database name: use letters, digits and _,"
+          + " or a full jdbc:mariadb://host:3306/database URL");
+    }
+    if (host == null || host.isBlank()) {
+      throw new ConfigException("DB_HOST is empty: set it in the environment or .env, or give a jdbc:mariadb:// URL");
+    }
+    if (host.contains("/") || host.contains("?") || host.contains("@") || host.contains(" ")) {
+      throw new ConfigException("DB_HOST '" + host + "' is not a host name or address");
+    }
+    return new DatabaseTarget("jdbc:mariadb://" + host + ":" + port + "/" + text, text, user, password);
+  }
+
+  /** The URL with any password parameter masked, fit for logs. */
+  public String displayUrl() {
+    return redact(jdbcUrl);
+  }
+
+  static String redact(String url) {
+    return PASSWORD_PARAM.matcher(url).replaceAll("$1***");
+  }
+
+  @Override
+  public String toString() {
+    return "DatabaseTarget[" + displayUrl() + ", user=" + user + ", password=" + (password == null ? "unset" : "***")
+        + "]";
+  }
+}

@@ -1,0 +1,29 @@
+package dev.avatarmigrate.config;
+
+import java.net.URI;
+
+/**
+ * How to reach S3: an optional endpoint (S3-compatible stores), region, profile, path-style addressing,
+ * and static keys when the environment or {@code .env} provides them. Without keys, the SDK's default
+ * credential chain (profile, SSO, instance role) decides. Secrets never appear in {@link #toString()}.
+ */
+public record S3Settings(
+    URI endpoint,
+    String region,
+    String profile,
+    boolean pathStyle,
+    String accessKeyId,
+    String secretAccessKey,
+    String sessionToken) {
+
+  public boolean hasStaticKeys() {
+    return accessKeyId != null && !accessKeyId.isBlank() && secretAccessKey != null && !secretAccessKey.isBlank();
+  }
+
+  @Override
+  public String toString() {
+    return "S3Settings[endpoint=" + (endpoint == null ? "AWS" : endpoint) + ", region=" + region
+        + ", profile=" + profile + ", pathStyle=" + pathStyle
+        + ", credentials=" + (hasStaticKeys() ? "static keys ***" : "default chain") + "]";
+  }
+}

@@ -1,0 +1,30 @@
+package dev.avatarmigrate.config;
+
+import java.nio.file.Path;
+
+/** Everything one run needs, resolved once from flags, environment, {@code .env} and defaults. */
+public record Settings(
+    BucketLocation source,
+    BucketLocation target,
+    DatabaseTarget database,
+    String match,
+    Identifier table,
+    Identifier column,
+    Method method,
+    int concurrency,
+    OnConflict onConflict,
+    boolean dryRun,
+    boolean keepSource,
+    Path report,
+    S3Settings s3,
+    CopySettings copy) {
+
+  /** The effective settings for a log line; secrets are masked by the records' own toString. */
+  public String describe() {
+    return "source=" + source + " target=" + target + " database=" + database.displayUrl()
+        + " user=" + database.user() + " table=" + table + " column=" + column + " match=" + match
+        + " method=" + method.name().toLowerCase(java.util.Locale.ROOT) + " concurrency=" + concurrency
+        + " onConflict=" + onConflict.name().toLowerCase(java.util.Locale.ROOT) + " dryRun=" + dryRun
+        + " keepSource=" + keepSource + " " + s3;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.avatarmigrate.db;
+
+import dev.avatarmigrate.config.DatabaseTarget;
+import dev.avatarmigrate.engine.PreflightException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+
+/** Opens connections to the avatar database, and turns connection failures into one clear line. */
+final class Connections {
+  private static final int ACCESS_DENIED = 1045;
+  private static final int ACCESS_DENIED_DB = 1044;
+  private static final int UNKNOWN_DATABASE = 1049;
+
+  private final DatabaseTarget target;
+
+  Connections(DatabaseTarget target) {
+    this.target = target;
+  }
+
+  Connection open() {
+    Properties props = new Properties();
+    if (target.user() != null) {
+      props.setProperty("user", target.user());
+    }
+    if (target.password() != null) {
+      props.setProperty("password", target.password());
+    }
+    props.setProperty("connectTimeout", "10000");
+    try {
+      Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
+      try (Statement s = c.createStatement()) {
+        // The live service wins a row-lock conflict: the tool gives up after 2 s and retries later,
+        // instead of holding the service's writers behind it for the default 50 s.
+        s.execute("SET SESSION innodb_lock_wait_timeout = 2");
+        // A path longer than the column must fail loudly, never be truncated into a path to nothing.
+        s.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')");
+      }
+      return c;
+    } catch (SQLException e) {
+      throw classify(e);
+    }
+  }
+
+  PreflightException classify(SQLException e) {
+    String where = target.displayUrl();
+    return switch (e.getErrorCode()) {
+      case ACCESS_DENIED -> new PreflightException("MariaDB refused the login of user '" + target.user() + "' at "
+          + where + ": check DB_USER and DB_PASSWORD", e);
+      case ACCESS_DENIED_DB -> new PreflightException("user '" + target.user() + "' may not use database "
+          + target.database() + ": GRANT SELECT, UPDATE on it (see the README)", e);
+      case UNKNOWN_DATABASE -> new PreflightException("database " + target.database() + " does not exist at "
+          + where + ": check the DATABASE argument", e);
+      default -> new PreflightException("cannot connect to MariaDB at " + where + ": " + firstLine(e.getMessage())
+          + "; check DB_HOST and DB_PORT and that the server is up", e);
+    };
+  }
+
+  DatabaseTarget target() {
+    return target;
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

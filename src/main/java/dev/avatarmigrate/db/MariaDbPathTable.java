@@ -1,0 +1,238 @@
+package dev.avatarmigrate.db;
+
+import dev.avatarmigrate.config.DatabaseTarget;
+import dev.avatarmigrate.config.Identifier;
+import dev.avatarmigrate.engine.PathRewrite;
+import dev.avatarmigrate.engine.PathTable;
+import dev.avatarmigrate.engine.PreflightException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link PathTable} on MariaDB over JDBC. Table and column are validated identifiers, back-quoted; every
+ * value is bound. Each rewrite is one transaction, retried on a fresh connection when the connection is
+ * lost or a lock wait is given up; compare-and-set makes the retry harmless.
+ */
+public final class MariaDbPathTable implements PathTable {
+  // 500 values a statement: far below max_allowed_packet, large enough to amortise the round trip.
+  private static final int IN_LIST = 500;
+
+  private final Connections connections;
+  private final PathSql sql;
+  private Connection connection;
+  private Connection lockConnection;
+
+  private MariaDbPathTable(Connections connections, PathSql sql) {
+    this.connections = connections;
+    this.sql = sql;
+  }
+
+  /** Connects; a refused login or a missing database is a {@link PreflightException}. */
+  public static MariaDbPathTable open(DatabaseTarget target, Identifier table, Identifier column) {
+    MariaDbPathTable t = new MariaDbPathTable(new Connections(target), new PathSql(table, column));
+    t.connection = t.connections.open();
+    return t;
+  }
+
+  @Override
+  public TableCheck check() {
+    return new TableInspector(connection, connections.target(), sql).inspect();
+  }
+
+  @Override
+  public synchronized void lockRun() {
+    String name = sql.lockName(connections.target().database());
+    lockConnection = connections.open();
+    try (PreparedStatement s = lockConnection.prepareStatement("SELECT GET_LOCK(?, 0), IS_USED_LOCK(?)")) {
+      s.setString(1, name);
+      s.setString(2, name);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        if (rs.getInt(1) != 1) {
+          throw new PreflightException("another avatarMigrate run is working on " + connections.target().database()
+              + "." + sql.table() + " (MariaDB connection " + rs.getLong(2) + "); wait for it to finish, or stop it");
+        }
+      }
+    } catch (SQLException e) {
+      throw new PreflightException("cannot take the run lock " + name + ": " + Connections.firstLine(e.getMessage()), e);
+    }
+  }
+
+  @Override
+  public Map<String, Integer> rewrite(List<PathRewrite> rewrites) {
+    return inTransaction(c -> {
+      Map<String, Integer> rows = new HashMap<>();
+      try (PreparedStatement s = c.prepareStatement(sql.compareAndSet())) {
+        for (PathRewrite r : rewrites) {
+          s.setString(1, r.newPath());
+          s.setString(2, r.oldPath());
+          s.setString(3, r.oldPath());
+          s.addBatch();
+        }
+        int[] counts = s.executeBatch();
+        for (int i = 0; i < counts.length; i++) {
+          rows.merge(rewrites.get(i).oldPath(), Math.max(0, counts[i]), Integer::sum);
+        }
+      }
+      return rows;
+    });
+  }
+
+  @Override
+  public Map<String, Integer> rewriteJoined(List<PathRewrite> rewrites) {
+    return inTransaction(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute(sql.createPairsTable());
+        s.execute(sql.clearPairs());
+      }
+      try (PreparedStatement s = c.prepareStatement(sql.insertPair())) {
+        for (PathRewrite r : rewrites) {
+          s.setString(1, r.oldPath());
+          s.setString(2, r.newPath());
+          s.addBatch();
+        }
+        s.executeBatch();
+      }
+      Map<String, Integer> rows = new HashMap<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.lockJoinedRows())) {
+        while (rs.next()) {
+          rows.merge(rs.getString(1), 1, Integer::sum);
+        }
+      }
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate(sql.updateJoined());
+      }
+      return rows;
+    });
+  }
+
+  @Override
+  public Map<String, Integer> countRows(Collection<String> paths) {
+    List<String> all = new ArrayList<>(paths);
+    return withRetry(c -> {
+      Map<String, Integer> rows = new HashMap<>();
+      for (int from = 0; from < all.size(); from += IN_LIST) {
+        List<String> slice = all.subList(from, Math.min(all.size(), from + IN_LIST));
+        try (PreparedStatement s = c.prepareStatement(sql.selectIn(slice.size()))) {
+          for (int i = 0; i < slice.size(); i++) {
+            s.setString(i + 1, slice.get(i));
+          }
+          try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              String path = rs.getString(1);
+              // The column's collation may match case-insensitively; count exact matches only.
+              if (slice.contains(path)) {
+                rows.merge(path, 1, Integer::sum);
+              }
+            }
+          }
+        }
+      }
+      return rows;
+    });
+  }
+
+  @Override
+  public List<String> pathsWithPrefix(String prefix, String after, int limit) {
+    return withRetry(c -> {
+      List<String> paths = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement(sql.pathsAfter(after != null))) {
+        int i = 1;
+        s.setString(i++, PathSql.likePrefix(prefix));
+        if (after != null) {
+          s.setString(i++, after);
+        }
+        s.setInt(i, limit);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            String path = rs.getString(1);
+            if (path.startsWith(prefix) && (paths.isEmpty() || !paths.get(paths.size() - 1).equals(path))) {
+              paths.add(path);
+            }
+          }
+        }
+      }
+      return paths;
+    });
+  }
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T inTransaction(Work<T> work) {
+    return withRetry(c -> {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      } finally {
+        if (!c.isClosed()) {
+          c.setAutoCommit(true);
+        }
+      }
+    });
+  }
+
+  private synchronized <T> T withRetry(Work<T> work) {
+    SQLException last = null;
+    for (int attempt = 1; attempt <= SqlRetry.MAX_ATTEMPTS; attempt++) {
+      try {
+        if (connection == null || connection.isClosed()) {
+          connection = connections.open();
+        }
+        return work.run(connection);
+      } catch (SQLException e) {
+        last = e;
+        if (!SqlRetry.retryable(e)) {
+          break;
+        }
+        if (SqlRetry.connectionLost(e)) {
+          closeQuietly(connection);
+          connection = null;
+        }
+        SqlRetry.pause(attempt);
+      }
+    }
+    throw new IllegalStateException("the database refused the row rewrite: " + Connections.firstLine(
+        last == null ? null : last.getMessage()), last);
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      if (!c.isClosed()) {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      // The connection is gone; the server rolled the transaction back with it.
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    try {
+      if (c != null) {
+        c.close();
+      }
+    } catch (SQLException e) {
+      // already broken
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly(connection);
+    closeQuietly(lockConnection);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.avatarmigrate.db;
+
+import dev.avatarmigrate.config.Identifier;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Every SQL statement the tool runs against the avatar table, in one place. Only validated identifiers are
+ * spliced (back-quoted); every value is a bound parameter.
+ */
+final class PathSql {
+  static final String PAIRS = "avatar_migrate_pairs";
+
+  private final Identifier table;
+  private final Identifier column;
+
+  PathSql(Identifier table, Identifier column) {
+    this.table = table;
+    this.column = column;
+  }
+
+  Identifier table() {
+    return table;
+  }
+
+  Identifier column() {
+    return column;
+  }
+
+  /**
+   * Compare-and-set for one path. {@code BINARY} makes the match exact under a case- or accent-insensitive
+   * collation, where {@code image/avatar-A.png} would otherwise also rewrite {@code image/avatar-a.png};
+   * the plain equality keeps the index usable.
+   */
+  String compareAndSet() {
+    return "UPDATE " + t() + " SET " + c() + " = ? WHERE " + c() + " = ? AND BINARY " + c() + " = ?";
+  }
+
+  /** The pairs table takes the path column's own type and collation, so the join compares like with like. */
+  String createPairsTable() {
+    return "CREATE TEMPORARY TABLE IF NOT EXISTS " + PAIRS + " ENGINE=InnoDB AS SELECT " + c() + " AS old_path, "
+        + c() + " AS new_path FROM " + t() + " LIMIT 0";
+  }
+
+  String clearPairs() {
+    return "DELETE FROM " + PAIRS;
+  }
+
+  String insertPair() {
+    return "INSERT INTO " + PAIRS + " (old_path, new_path) VALUES (?, ?)";
+  }
+
+  private String joinOn() {
+    return " JOIN " + PAIRS + " p ON r." + c() + " = p.old_path AND BINARY r." + c() + " = p.old_path";
+  }
+
+  /** Locks the rows about to be rewritten and tells which pair each belongs to. */
+  String lockJoinedRows() {
+    return "SELECT p.old_path FROM " + t() + " r" + joinOn() + " FOR UPDATE";
+  }
+
+  String updateJoined() {
+    return "UPDATE " + t() + " r" + joinOn() + " SET r." + c() + " = p.new_path";
+  }
+
+  String selectIn(int n) {
+    return "SELECT " + c() + " FROM " + t() + " WHERE " + c() + " IN (" + "?, ".repeat(n - 1) + "?)";
+  }
+
+  String pathsAfter(boolean hasAfter) {
+    return "SELECT " + c() + " FROM " + t() + " WHERE " + c() + " LIKE ? ESCAPE '!'"
+        + (hasAfter ? " AND " + c() + " > ?" : "") + " ORDER BY " + c() + " LIMIT ?";
+  }
+
+  String createIndex() {
+    return "CREATE INDEX " + table.name() + "_" + column.name() + "_idx ON " + t() + " (" + c() + ");";
+  }
+
+  /** Named locks are at most 64 characters; long names are shortened with a hash to stay distinct. */
+  String lockName(String database) {
+    String name = "avatarMigrate:" + database + "." + table.name();
+    if (name.length() <= 64) {
+      return name;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(name.getBytes(StandardCharsets.UTF_8));
+      return "avatarMigrate:" + HexFormat.of().formatHex(digest).substring(0, 40);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** A LIKE pattern matching values that start with {@code prefix}; {@code !} escapes the wildcards. */
+  static String likePrefix(String prefix) {
+    return prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+  }
+
+  private String t() {
+    return table.quoted();
+  }
+
+  private String c() {
+    return column.quoted();
+  }
+}

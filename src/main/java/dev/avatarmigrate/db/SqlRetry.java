@@ -1,0 +1,50 @@
+package dev.avatarmigrate.db;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Which database errors are worth another attempt, and how long to wait before it. */
+final class SqlRetry {
+  // 8 attempts with backoff from 200 ms to 5 s: about 20 s of patience for a failover or a busy row.
+  static final int MAX_ATTEMPTS = 8;
+
+  private static final int LOCK_WAIT_TIMEOUT = 1205;
+  private static final int DEADLOCK = 1213;
+  private static final int SERVER_GONE = 2006;
+  private static final int SERVER_LOST = 2013;
+  private static final int CONNECTION_KILLED = 1927;
+  private static final int QUERY_INTERRUPTED = 1317;
+  private static final int SERVER_SHUTDOWN = 1053;
+
+  private SqlRetry() {}
+
+  /** The connection is gone and must be replaced before the next attempt. */
+  static boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return e instanceof SQLNonTransientConnectionException
+        || e instanceof SQLTransientConnectionException
+        || e instanceof SQLRecoverableException
+        || (state != null && state.startsWith("08"))
+        || e.getErrorCode() == SERVER_GONE || e.getErrorCode() == SERVER_LOST
+        || e.getErrorCode() == CONNECTION_KILLED || e.getErrorCode() == SERVER_SHUTDOWN;
+  }
+
+  /** Another attempt may succeed: a lost connection, a lock wait given up, a deadlock victim. */
+  static boolean retryable(SQLException e) {
+    return connectionLost(e) || e.getErrorCode() == LOCK_WAIT_TIMEOUT || e.getErrorCode() == DEADLOCK
+        || e.getErrorCode() == QUERY_INTERRUPTED;
+  }
+
+  /** Exponential backoff with full jitter. */
+  static void pause(int attempt) {
+    long cap = Math.min(5_000, 200L << Math.min(attempt, 5));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

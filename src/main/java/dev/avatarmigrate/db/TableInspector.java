@@ -1,0 +1,93 @@
+package dev.avatarmigrate.db;
+
+import dev.avatarmigrate.config.DatabaseTarget;
+import dev.avatarmigrate.engine.PathTable.TableCheck;
+import dev.avatarmigrate.engine.PreflightException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The preflight of the table: it exists, the column exists, an index covers it, SELECT and UPDATE work. */
+final class TableInspector {
+  private static final int NO_PRIVILEGE = 1142;
+
+  private final Connection c;
+  private final DatabaseTarget target;
+  private final PathSql sql;
+
+  TableInspector(Connection c, DatabaseTarget target, PathSql sql) {
+    this.c = c;
+    this.target = target;
+    this.sql = sql;
+  }
+
+  TableCheck inspect() {
+    String db = target.database();
+    String where = db + "." + sql.table();
+    try {
+      long rows;
+      try (PreparedStatement s = c.prepareStatement(
+          "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+        s.setString(1, db);
+        s.setString(2, sql.table().name());
+        try (ResultSet rs = s.executeQuery()) {
+          if (!rs.next()) {
+            throw new PreflightException("table " + where + " does not exist: check --table and the DATABASE argument");
+          }
+          rows = rs.getLong(1);
+        }
+      }
+      int maxLength;
+      try (PreparedStatement s = c.prepareStatement("SELECT DATA_TYPE, CHARACTER_MAXIMUM_LENGTH"
+          + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ?")) {
+        s.setString(1, db);
+        s.setString(2, sql.table().name());
+        s.setString(3, sql.column().name());
+        try (ResultSet rs = s.executeQuery()) {
+          if (!rs.next()) {
+            throw new PreflightException("column " + sql.column() + " does not exist in table " + where
+                + ": check --column");
+          }
+          String type = rs.getString(1).toLowerCase(java.util.Locale.ROOT);
+          if (!type.contains("char") && !type.contains("text")) {
+            throw new PreflightException("column " + where + "." + sql.column() + " is " + type
+                + ", not a text column: check --column");
+          }
+          long length = rs.getLong(2);
+          maxLength = length <= 0 || length > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) length;
+        }
+      }
+      boolean indexed;
+      try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM information_schema.STATISTICS"
+          + " WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND COLUMN_NAME = ? AND SEQ_IN_INDEX = 1 LIMIT 1")) {
+        s.setString(1, db);
+        s.setString(2, sql.table().name());
+        s.setString(3, sql.column().name());
+        try (ResultSet rs = s.executeQuery()) {
+          indexed = rs.next();
+        }
+      }
+      checkPrivileges(where);
+      return new TableCheck(indexed, sql.createIndex(), rows, maxLength);
+    } catch (SQLException e) {
+      throw new PreflightException("cannot inspect table " + where + ": " + Connections.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** Statements that touch nothing but fail without the privilege: the cheapest honest check. */
+  private void checkPrivileges(String where) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT " + sql.column().quoted() + " FROM " + sql.table().quoted() + " LIMIT 0").close();
+      s.executeUpdate("UPDATE " + sql.table().quoted() + " SET " + sql.column().quoted() + " = "
+          + sql.column().quoted() + " WHERE 1 = 0");
+    } catch (SQLException e) {
+      if (e.getErrorCode() == NO_PRIVILEGE) {
+        throw new PreflightException("user '" + target.user() + "' may not SELECT and UPDATE " + where
+            + ": GRANT SELECT, UPDATE ON " + where + " TO '" + target.user() + "'@'%';", e);
+      }
+      throw e;
+    }
+  }
+}

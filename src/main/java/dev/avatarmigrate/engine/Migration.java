@@ -1,0 +1,91 @@
+package dev.avatarmigrate.engine;
+
+import dev.avatarmigrate.config.Method;
+import dev.avatarmigrate.config.Settings;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One run: preflight, the run lock, the move (object or sync mode), then the sweep of rows left behind.
+ * Reports everything to the listener and returns the totals; never prints, never exits.
+ */
+public final class Migration {
+  private final Settings settings;
+  private final ObjectStore store;
+  private final PathTable table;
+  private final MigrationListener listener;
+  private final SummaryCounter counter = new SummaryCounter();
+
+  public Migration(Settings settings, ObjectStore store, PathTable table, MigrationListener listener) {
+    this.settings = settings;
+    this.store = store;
+    this.table = table;
+    this.listener = MigrationListener.all(List.of(counter, listener));
+  }
+
+  /** Live totals, for a progress line. */
+  public SummaryCounter progress() {
+    return counter;
+  }
+
+  /**
+   * Runs to the end, or until {@code stop} is requested (then in-flight objects finish their steps).
+   *
+   * @throws PreflightException when a bucket, table, column, credential or the run lock is unusable
+   */
+  public RunSummary run(StopSignal stop) {
+    long started = System.nanoTime();
+    MovePlan plan = MovePlan.of(settings);
+    PathTable.TableCheck check = preflight(plan);
+
+    MoveSteps steps = new MoveSteps(store, table, plan, check.maxPathLength());
+    listener.phase(settings.dryRun() ? "planning (dry run: nothing is written)" : "moving");
+    if (settings.method() == Method.SYNC) {
+      new SyncPipeline(steps, store, plan, settings.concurrency(), listener, stop).run();
+    } else {
+      new ObjectPipeline(steps, store, plan, settings.concurrency(), listener, stop).run();
+    }
+    stop.rethrowFatal();
+
+    if (!stop.requested()) {
+      listener.phase("checking rows left with legacy paths");
+      ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), SyncPipeline.daemon("avatarMigrate-sweep"));
+      try {
+        new RowSweep(steps, store, table, plan, listener, stop).run(pool);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+    return counter.summary(settings.dryRun(), stop.interrupted(), elapsed);
+  }
+
+  private PathTable.TableCheck preflight(MovePlan plan) {
+    listener.phase("preflight");
+    ObjectStore.BucketInfo source = store.describeBucket(plan.sourceBucket());
+    ObjectStore.BucketInfo target = store.describeBucket(plan.targetBucket());
+    boolean otherRegion = source.region() != null && target.region() != null
+        && !Objects.equals(source.region(), target.region());
+    boolean otherOwner = source.ownerId() != null && target.ownerId() != null
+        && !Objects.equals(source.ownerId(), target.ownerId());
+    if (otherRegion || otherOwner) {
+      listener.warning("source bucket " + source.bucket() + " (" + source.region() + ") and target bucket "
+          + target.bucket() + " (" + target.region() + ") differ in " + (otherOwner ? "owner" : "region")
+          + "; the identity running this needs, on the source bucket, a policy such as:\n"
+          + BucketPolicy.forSource(source.bucket(), plan.mapping().source().prefix()));
+    }
+    PathTable.TableCheck check = table.check();
+    if (!check.indexed()) {
+      listener.warning("no index covers " + settings.table() + "." + settings.column()
+          + ": each row rewrite scans the table (about " + check.approximateRows() + " rows). Create one first: "
+          + check.createIndexStatement());
+    }
+    if (!settings.dryRun()) {
+      table.lockRun();
+    }
+    return check;
+  }
+}

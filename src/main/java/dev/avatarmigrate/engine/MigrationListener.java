@@ -1,0 +1,67 @@
+package dev.avatarmigrate.engine;
+
+import java.util.List;
+
+/**
+ * What the engine tells the outside world. The engine never prints; the CLI turns these events into
+ * the progress line, the log, the report and the summary. Called from several threads.
+ */
+public interface MigrationListener {
+
+  /** A phase begins: preflight, listing, moving, sweeping rows. */
+  default void phase(String name) {}
+
+  /** Something the operator should read, e.g. a missing index with the statement to create it. */
+  default void warning(String message) {}
+
+  /** A page of the source listing arrived; {@code matched} of them will be moved. */
+  default void listed(int listed, int matched) {}
+
+  /** One matched object's final outcome. */
+  default void outcome(MoveOutcome outcome) {}
+
+  /**
+   * Rows that still carry the legacy path but whose object is in neither bucket; left alone.
+   *
+   * @param rows how many rows carry this path
+   */
+  default void dangling(String path, int rows) {}
+
+  /** Rows whose legacy object was already gone but whose target exists, rewritten by the sweep. */
+  default void orphanRowsRewritten(String oldPath, String newPath, int rows) {}
+
+  /** Listeners fan out. */
+  static MigrationListener all(List<MigrationListener> listeners) {
+    return new MigrationListener() {
+      @Override
+      public void phase(String name) {
+        listeners.forEach(l -> l.phase(name));
+      }
+
+      @Override
+      public void warning(String message) {
+        listeners.forEach(l -> l.warning(message));
+      }
+
+      @Override
+      public void listed(int listed, int matched) {
+        listeners.forEach(l -> l.listed(listed, matched));
+      }
+
+      @Override
+      public void outcome(MoveOutcome outcome) {
+        listeners.forEach(l -> l.outcome(outcome));
+      }
+
+      @Override
+      public void dangling(String path, int rows) {
+        listeners.forEach(l -> l.dangling(path, rows));
+      }
+
+      @Override
+      public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
+        listeners.forEach(l -> l.orphanRowsRewritten(oldPath, newPath, rows));
+      }
+    };
+  }
+}

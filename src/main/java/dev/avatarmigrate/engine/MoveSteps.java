@@ -1,0 +1,314 @@
+package dev.avatarmigrate.engine;
+
+import dev.avatarmigrate.engine.MoveOutcome.Stage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The safety order, in one place: <b>copy → verify → rows committed → source deleted</b>.
+ *
+ * <p>Each step takes the token the step before produced, and the tokens can only be made here: a source
+ * delete ({@link #deleteSources}) accepts only {@link CommittedRows}, which only {@link #commitRows} makes,
+ * from {@link VerifiedCopy}s, which only {@link #verify} makes. So whatever the pipeline around it does
+ * (object mode streams, sync mode works in chunks), a source is deleted only after its copy verified and
+ * its rows committed. Every row therefore points at an object that exists, at every instant.
+ *
+ * <p>This is also the one dry-run gate: with {@code dryRun} no step writes; copies are simulated, rows
+ * are counted instead of rewritten, and deletes are skipped, so a dry run takes the same path as a real one.
+ */
+public final class MoveSteps {
+
+  // A 412 means the source changed between listing and copy; re-read it and try again, a few times,
+  // since an object rewritten that often is being written by someone right now.
+  private static final int CHANGED_RETRIES = 3;
+  // 1,000: the DeleteObjects maximum.
+  static final int DELETE_BATCH = 1000;
+
+  private final ObjectStore store;
+  private final PathTable table;
+  private final MovePlan plan;
+  private final int maxPathLength;
+
+  /** @param maxPathLength the path column's length: a longer target path fails, it is never truncated */
+  public MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength) {
+    this.store = store;
+    this.table = table;
+    this.plan = plan;
+    this.maxPathLength = maxPathLength;
+  }
+
+  /** Step 1's result: a copy made (or found identical, or simulated), not yet verified. */
+  public static final class Copied {
+    private final StoredObject source;
+    private final String targetKey;
+    private final String expectedEtag;
+    private final StoredObject alreadyThere;
+    private final boolean simulated;
+
+    private Copied(StoredObject source, String targetKey, String expectedEtag, StoredObject alreadyThere,
+        boolean simulated) {
+      this.source = source;
+      this.targetKey = targetKey;
+      this.expectedEtag = expectedEtag;
+      this.alreadyThere = alreadyThere;
+      this.simulated = simulated;
+    }
+
+    public StoredObject source() {
+      return source;
+    }
+
+    public String targetKey() {
+      return targetKey;
+    }
+
+    /** True when a copy request was made (false: an identical object was already at the target). */
+    public boolean madeCopy() {
+      return alreadyThere == null && !simulated;
+    }
+
+    /** True when the target must still be observed to verify the copy. */
+    public boolean needsObservation() {
+      return madeCopy();
+    }
+  }
+
+  /** Step 2's result: the target object exists and matches the source. */
+  public static final class VerifiedCopy {
+    private final Copied copy;
+
+    private VerifiedCopy(Copied copy) {
+      this.copy = copy;
+    }
+
+    public StoredObject source() {
+      return copy.source;
+    }
+
+    public String targetKey() {
+      return copy.targetKey;
+    }
+  }
+
+  /** Step 3's result: the rows of this object point at the target, committed. */
+  public static final class CommittedRows {
+    private final VerifiedCopy verified;
+    private final int rows;
+
+    private CommittedRows(VerifiedCopy verified, int rows) {
+      this.verified = verified;
+      this.rows = rows;
+    }
+
+    public StoredObject source() {
+      return verified.source();
+    }
+  }
+
+  /** A step's result for one object: either the token for the next step, or the object's final outcome. */
+  public record Step<T>(T next, MoveOutcome ended) {
+    static <T> Step<T> next(T token) {
+      return new Step<>(token, null);
+    }
+
+    static <T> Step<T> ended(MoveOutcome outcome) {
+      return new Step<>(null, outcome);
+    }
+
+    public boolean isEnded() {
+      return ended != null;
+    }
+  }
+
+  /** A step's result for a batch: tokens to carry on, and outcomes of the objects that stop here. */
+  public record Batch<T>(List<T> next, List<MoveOutcome> ended) {}
+
+  // ---- Step 1: copy ------------------------------------------------------------------------------
+
+  /**
+   * Copies {@code source} unless an identical object is already at its target key. A different object
+   * there is a conflict (never overwritten unless {@code --on-conflict overwrite}).
+   *
+   * @param atTarget what is at the target key now, from a HEAD or a listing
+   */
+  public Step<Copied> copy(StoredObject source, Optional<StoredObject> atTarget) {
+    String targetKey = plan.mapping().targetKey(source.key());
+    CopyRule.Verdict verdict = CopyRule.decide(source, atTarget.orElse(null), plan.onConflict());
+    if (verdict == CopyRule.Verdict.CONFLICT) {
+      return Step.ended(new MoveOutcome.Conflict(source, targetKey, atTarget.get()));
+    }
+    if (verdict == CopyRule.Verdict.ALREADY_PRESENT) {
+      return Step.next(new Copied(source, targetKey, atTarget.get().etag(), atTarget.get(), false));
+    }
+    if (plan.dryRun()) {
+      return Step.next(new Copied(source, targetKey, null, null, true));
+    }
+    StoredObject current = source;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        String expected = store.copy(plan.sourceBucket(), current, plan.targetBucket(), targetKey, plan.copy());
+        return Step.next(new Copied(current, targetKey, expected, null, false));
+      } catch (StoreFailure e) {
+        if (e.kind() == StoreFailure.Kind.FATAL) {
+          throw e;
+        }
+        if (e.kind() != StoreFailure.Kind.CHANGED || attempt >= CHANGED_RETRIES) {
+          return Step.ended(new MoveOutcome.Failed(current, targetKey, Stage.COPY, e.getMessage()));
+        }
+        Optional<StoredObject> reread = store.head(plan.sourceBucket(), current.key());
+        if (reread.isEmpty()) {
+          return Step.ended(new MoveOutcome.Failed(current, targetKey, Stage.COPY,
+              "the source was deleted while the copy ran"));
+        }
+        StoredObject r = reread.get();
+        current = new StoredObject(r.key(), r.size(), r.etag(), current.storageClass(), null);
+      }
+    }
+  }
+
+  // ---- Step 2: verify ----------------------------------------------------------------------------
+
+  /** Object mode: waits for the copy with the SDK's HeadObject waiter, then verifies it. */
+  public Step<VerifiedCopy> verify(Copied copied) {
+    if (!copied.needsObservation()) {
+      return verify(copied, Optional.empty());
+    }
+    try {
+      return verify(copied, Optional.of(store.awaitExists(plan.targetBucket(), copied.targetKey)));
+    } catch (StoreFailure e) {
+      if (e.kind() == StoreFailure.Kind.FATAL) {
+        throw e;
+      }
+      return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY, e.getMessage()));
+    }
+  }
+
+  /** Sync mode: verifies against the target as a listing saw it (size and ETag, no HEAD). */
+  public Step<VerifiedCopy> verify(Copied copied, Optional<StoredObject> observed) {
+    if (!copied.needsObservation()) {
+      return Step.next(new VerifiedCopy(copied));
+    }
+    if (observed.isEmpty()) {
+      return verify(copied);
+    }
+    if (CopyRule.verified(copied.source, copied.expectedEtag, observed.get())) {
+      return Step.next(new VerifiedCopy(copied));
+    }
+    StoredObject seen = observed.get();
+    return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
+        "the copy does not match the source (size " + seen.size() + " vs " + copied.source.size() + ", ETag "
+            + seen.etag() + " vs " + copied.expectedEtag + "); the source is kept"));
+  }
+
+  // ---- Step 3: rows ------------------------------------------------------------------------------
+
+  /**
+   * Rewrites the rows of verified copies, compare-and-set, committed before this returns. {@code joined}
+   * rewrites set-wise (sync mode), otherwise one statement per object in one transaction.
+   */
+  public Batch<CommittedRows> commitRows(List<VerifiedCopy> verified, boolean joined) {
+    List<MoveOutcome> tooLong = new ArrayList<>();
+    verified = verified.stream().filter(v -> {
+      if (v.targetKey().codePointCount(0, v.targetKey().length()) <= maxPathLength) {
+        return true;
+      }
+      tooLong.add(new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS,
+          "the new path is longer than the column allows (" + maxPathLength + "); widen the column"));
+      return false;
+    }).toList();
+    if (verified.isEmpty()) {
+      return new Batch<>(List.of(), tooLong);
+    }
+    List<PathRewrite> rewrites = verified.stream()
+        .map(v -> new PathRewrite(v.source().key(), v.targetKey()))
+        .toList();
+    Map<String, Integer> rows;
+    try {
+      if (plan.dryRun()) {
+        rows = table.countRows(rewrites.stream().map(PathRewrite::oldPath).toList());
+      } else {
+        rows = joined ? table.rewriteJoined(rewrites) : table.rewrite(rewrites);
+      }
+    } catch (PreflightException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      List<MoveOutcome> failed = verified.stream()
+          .<MoveOutcome>map(v -> new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, e.getMessage()))
+          .toList();
+      return new Batch<>(List.of(), concat(tooLong, failed));
+    }
+    List<CommittedRows> committed = new ArrayList<>(verified.size());
+    for (VerifiedCopy v : verified) {
+      committed.add(new CommittedRows(v, rows.getOrDefault(v.source().key(), 0)));
+    }
+    return new Batch<>(committed, tooLong);
+  }
+
+  private static List<MoveOutcome> concat(List<MoveOutcome> a, List<MoveOutcome> b) {
+    List<MoveOutcome> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  /**
+   * Rows whose legacy object is gone but whose target object exists (the sweep saw it) point at nothing
+   * until rewritten; rewriting them deletes nothing, so they need no copy token. A dry run counts them.
+   */
+  public Map<String, Integer> rewriteOrphanRows(List<PathRewrite> rewrites) {
+    if (rewrites.isEmpty()) {
+      return Map.of();
+    }
+    if (plan.dryRun()) {
+      return table.countRows(rewrites.stream().map(PathRewrite::oldPath).toList());
+    }
+    return table.rewrite(rewrites);
+  }
+
+  // ---- Step 4: delete ----------------------------------------------------------------------------
+
+  /** Deletes the sources whose rows are committed, at most 1,000 a request, and reports each outcome. */
+  public List<MoveOutcome> deleteSources(List<CommittedRows> committed) {
+    List<MoveOutcome> outcomes = new ArrayList<>(committed.size());
+    if (plan.dryRun() || plan.keepSource()) {
+      for (CommittedRows c : committed) {
+        outcomes.add(done(c, false));
+      }
+      return outcomes;
+    }
+    for (int from = 0; from < committed.size(); from += DELETE_BATCH) {
+      List<CommittedRows> batch = committed.subList(from, Math.min(committed.size(), from + DELETE_BATCH));
+      List<String> keys = batch.stream().map(c -> c.source().key()).toList();
+      Map<String, String> errors;
+      try {
+        errors = store.delete(plan.sourceBucket(), keys).stream()
+            .collect(Collectors.toMap(ObjectStore.KeyError::key, ObjectStore.KeyError::reason, (a, b) -> a));
+      } catch (StoreFailure e) {
+        if (e.kind() == StoreFailure.Kind.FATAL) {
+          throw e;
+        }
+        errors = keys.stream().collect(Collectors.toMap(k -> k, k -> e.getMessage(), (a, b) -> a));
+      }
+      Set<String> failedKeys = errors.keySet();
+      for (CommittedRows c : batch) {
+        String key = c.source().key();
+        outcomes.add(failedKeys.contains(key)
+            ? new MoveOutcome.Failed(c.source(), c.verified.targetKey(), Stage.DELETE,
+                "rows rewritten, but the source could not be deleted: " + errors.get(key))
+            : done(c, true));
+      }
+    }
+    return outcomes;
+  }
+
+  private MoveOutcome done(CommittedRows c, boolean deleted) {
+    Copied copy = c.verified.copy;
+    if (plan.dryRun()) {
+      return new MoveOutcome.Planned(copy.source, copy.targetKey, copy.simulated, c.rows);
+    }
+    return new MoveOutcome.Moved(copy.source, copy.targetKey, copy.madeCopy(), c.rows, deleted);
+  }
+}

@@ -1,0 +1,190 @@
+package dev.avatarmigrate.engine;
+
+import dev.avatarmigrate.engine.MoveSteps.CommittedRows;
+import dev.avatarmigrate.engine.MoveSteps.Copied;
+import dev.avatarmigrate.engine.MoveSteps.Step;
+import dev.avatarmigrate.engine.MoveSteps.VerifiedCopy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * Object mode: the paged listing feeds a bounded queue; a fixed pool of workers HEADs the target, copies
+ * and verifies each object; one thread commits rows in batches; one thread deletes sources in batches.
+ * Memory is bounded by the queues, whatever the bucket holds.
+ */
+final class ObjectPipeline {
+  // 500 rows a transaction: amortises the commit, while a lock wait on one row holds back few others.
+  private static final int ROW_BATCH = 500;
+  // Two listing pages of look-ahead keep the workers fed without holding the bucket in memory.
+  private static final int WORK_QUEUE = 2000;
+  private static final StoredObject END = new StoredObject("", -1, "");
+
+  private final MoveSteps steps;
+  private final ObjectStore store;
+  private final MovePlan plan;
+  private final int concurrency;
+  private final MigrationListener listener;
+  private final StopSignal stop;
+
+  ObjectPipeline(MoveSteps steps, ObjectStore store, MovePlan plan, int concurrency, MigrationListener listener,
+      StopSignal stop) {
+    this.steps = steps;
+    this.store = store;
+    this.plan = plan;
+    this.concurrency = concurrency;
+    this.listener = listener;
+    this.stop = stop;
+  }
+
+  void run() {
+    BlockingQueue<StoredObject> work = new ArrayBlockingQueue<>(WORK_QUEUE);
+    BatchDrain<CommittedRows> deletes =
+        new BatchDrain<>(MoveSteps.DELETE_BATCH * 2, MoveSteps.DELETE_BATCH, this::deleteBatch);
+    BatchDrain<VerifiedCopy> rows = new BatchDrain<>(ROW_BATCH * 4, ROW_BATCH, batch -> commitBatch(batch, deletes));
+
+    List<Thread> workers = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      workers.add(start("avatarMigrate-copy-" + i, () -> work(work, rows)));
+    }
+    Thread rowThread = start("avatarMigrate-rows", rows::drain);
+    Thread deleteThread = start("avatarMigrate-delete", deletes::drain);
+
+    try {
+      list(work);
+    } catch (RuntimeException e) {
+      stop.fail(e);
+    } finally {
+      for (int i = 0; i < concurrency; i++) {
+        putUninterruptibly(work, END);
+      }
+      joinAll(workers);
+      rows.upstreamDone();
+      join(rowThread);
+      deletes.upstreamDone();
+      join(deleteThread);
+    }
+  }
+
+  private void list(BlockingQueue<StoredObject> work) {
+    KeyMapping mapping = plan.mapping();
+    store.list(plan.sourceBucket(), mapping.listPrefix(), null, page -> {
+      List<StoredObject> matched = page.stream().filter(o -> mapping.matches(o.key())).toList();
+      listener.listed(page.size(), matched.size());
+      for (StoredObject o : matched) {
+        if (stop.requested()) {
+          return false;
+        }
+        putUninterruptibly(work, o);
+      }
+      return !stop.requested();
+    });
+  }
+
+  private void work(BlockingQueue<StoredObject> work, BatchDrain<VerifiedCopy> rows) {
+    while (true) {
+      StoredObject source = takeUninterruptibly(work);
+      if (source == END) {
+        return;
+      }
+      if (stop.requested()) {
+        continue; // not started: it gets no outcome, and a re-run picks it up
+      }
+      String targetKey = plan.mapping().targetKey(source.key());
+      try {
+        Step<Copied> copied = steps.copy(source, store.head(plan.targetBucket(), targetKey));
+        if (copied.isEnded()) {
+          listener.outcome(copied.ended());
+          continue;
+        }
+        Step<VerifiedCopy> verified = steps.verify(copied.next());
+        if (verified.isEnded()) {
+          listener.outcome(verified.ended());
+          continue;
+        }
+        rows.put(verified.next());
+      } catch (StoreFailure e) {
+        if (e.kind() == StoreFailure.Kind.FATAL) {
+          stop.fail(new PreflightException(e.getMessage(), e));
+        }
+        listener.outcome(new MoveOutcome.Failed(source, targetKey, MoveOutcome.Stage.COPY, e.getMessage()));
+      }
+    }
+  }
+
+  private void commitBatch(List<VerifiedCopy> batch, BatchDrain<CommittedRows> deletes) {
+    try {
+      MoveSteps.Batch<CommittedRows> committed = steps.commitRows(batch, false);
+      committed.ended().forEach(listener::outcome);
+      committed.next().forEach(deletes::put);
+    } catch (RuntimeException e) {
+      stop.fail(e);
+      batch.forEach(v -> listener.outcome(
+          new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
+    }
+  }
+
+  private void deleteBatch(List<CommittedRows> batch) {
+    try {
+      steps.deleteSources(batch).forEach(listener::outcome);
+    } catch (RuntimeException e) {
+      stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
+      batch.forEach(c -> listener.outcome(new MoveOutcome.Failed(c.source(),
+          plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage())));
+    }
+  }
+
+  private Thread start(String name, Runnable body) {
+    Thread t = new Thread(() -> {
+      try {
+        body.run();
+      } catch (RuntimeException e) {
+        stop.fail(e);
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  static <T> void putUninterruptibly(BlockingQueue<T> queue, T item) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        queue.put(item);
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static <T> T takeUninterruptibly(BlockingQueue<T> queue) {
+    while (true) {
+      try {
+        return queue.take();
+      } catch (InterruptedException e) {
+        // the run ends through the END markers, not through interrupts
+      }
+    }
+  }
+
+  static void joinAll(List<Thread> threads) {
+    threads.forEach(ObjectPipeline::join);
+  }
+
+  static void join(Thread t) {
+    while (true) {
+      try {
+        t.join();
+        return;
+      } catch (InterruptedException e) {
+        // keep waiting: in-flight objects must finish their steps before the run returns
+      }
+    }
+  }
+}

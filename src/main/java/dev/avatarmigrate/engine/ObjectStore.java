@@ -1,0 +1,42 @@
+package dev.avatarmigrate.engine;
+
+import dev.avatarmigrate.config.CopySettings;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** The S3 operations the engine needs; the SDK stays behind this interface, in {@code s3/}. */
+public interface ObjectStore extends AutoCloseable {
+
+  /** Region and owner of a bucket; throws {@link PreflightException} when it is missing or unreadable. */
+  BucketInfo describeBucket(String bucket);
+
+  /**
+   * Lists keys under {@code prefix} in key order, strictly after {@code startAfter} when not null,
+   * page by page, handing each page to {@code page} until it returns false. Memory holds one page.
+   */
+  void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page);
+
+  Optional<StoredObject> head(String bucket, String key);
+
+  /**
+   * Server-side copy, conditional on the source still having {@code source.etag()}. Objects above the
+   * multipart threshold are copied by parts.
+   *
+   * @return the ETag the target must have once the copy is complete
+   */
+  String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, CopySettings settings);
+
+  /** The SDK's HeadObject waiter: returns the object once it exists. */
+  StoredObject awaitExists(String bucket, String key);
+
+  /** Deletes up to 1,000 keys in one request; returns the keys that could not be deleted, with why. */
+  List<KeyError> delete(String bucket, List<String> keys);
+
+  @Override
+  void close();
+
+  record BucketInfo(String bucket, String region, String ownerId) {}
+
+  record KeyError(String key, String reason) {}
+}

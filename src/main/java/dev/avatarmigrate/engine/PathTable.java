@@ -1,0 +1,43 @@
+package dev.avatarmigrate.engine;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The avatar table, as the engine needs it; JDBC stays behind this interface, in {@code db/}.
+ * Rewrites are compare-and-set and committed before they return, so a retry after a lost connection
+ * neither loses nor repeats one.
+ */
+public interface PathTable extends AutoCloseable {
+
+  /** Table and column present, privileges usable; throws {@link PreflightException} otherwise. */
+  TableCheck check();
+
+  /**
+   * Takes the run lock (a MariaDB named lock per database and table) for as long as this table is open;
+   * throws {@link PreflightException} when another run holds it.
+   */
+  void lockRun();
+
+  /** Rewrites one statement per pair, committed as one transaction; returns rows changed per old path. */
+  Map<String, Integer> rewrite(List<PathRewrite> rewrites);
+
+  /** The same outcome set-wise: the pairs go into a temporary table, joined in one UPDATE. */
+  Map<String, Integer> rewriteJoined(List<PathRewrite> rewrites);
+
+  /** How many rows carry each path; what a dry run reports instead of rewriting. */
+  Map<String, Integer> countRows(Collection<String> paths);
+
+  /** Up to {@code limit} distinct paths starting with {@code prefix}, in order, after {@code after}. */
+  List<String> pathsWithPrefix(String prefix, String after, int limit);
+
+  @Override
+  void close();
+
+  /**
+   * What the preflight found: {@code indexed} false means per-row rewrites will crawl;
+   * {@code maxPathLength} is the column's length in characters.
+   */
+  record TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength) {}
+}

@@ -1,0 +1,82 @@
+package dev.avatarmigrate.engine;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts events into a {@link RunSummary}; also serves the live progress line. */
+public final class SummaryCounter implements MigrationListener {
+  private final LongAdder listed = new LongAdder();
+  private final LongAdder matched = new LongAdder();
+  private final LongAdder copied = new LongAdder();
+  private final LongAdder alreadyPresent = new LongAdder();
+  private final LongAdder rowsRewritten = new LongAdder();
+  private final LongAdder deleted = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
+  private final LongAdder dangling = new LongAdder();
+  private final LongAdder failed = new LongAdder();
+  private final LongAdder bytes = new LongAdder();
+  private final LongAdder wouldCopy = new LongAdder();
+  private final LongAdder rowsToRewrite = new LongAdder();
+  private final LongAdder done = new LongAdder();
+
+  @Override
+  public void listed(int listedCount, int matchedCount) {
+    listed.add(listedCount);
+    matched.add(matchedCount);
+  }
+
+  @Override
+  public void outcome(MoveOutcome outcome) {
+    done.increment();
+    if (outcome instanceof MoveOutcome.Moved m) {
+      (m.copied() ? copied : alreadyPresent).increment();
+      if (m.copied()) {
+        bytes.add(m.source().size());
+      }
+      rowsRewritten.add(m.rowsRewritten());
+      if (m.sourceDeleted()) {
+        deleted.increment();
+      }
+    } else if (outcome instanceof MoveOutcome.Conflict) {
+      conflicts.increment();
+    } else if (outcome instanceof MoveOutcome.Failed) {
+      failed.increment();
+    } else if (outcome instanceof MoveOutcome.Planned p) {
+      (p.wouldCopy() ? wouldCopy : alreadyPresent).increment();
+      rowsToRewrite.add(p.rowsToRewrite());
+    }
+  }
+
+  @Override
+  public void dangling(String path, int rows) {
+    dangling.increment();
+  }
+
+  @Override
+  public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
+    rowsRewritten.add(rows);
+  }
+
+  /** Objects with a final outcome so far. */
+  public long done() {
+    return done.sum();
+  }
+
+  public long matched() {
+    return matched.sum();
+  }
+
+  public long failures() {
+    return failed.sum() + conflicts.sum();
+  }
+
+  public long bytes() {
+    return bytes.sum();
+  }
+
+  public RunSummary summary(boolean dryRun, boolean interrupted, Duration elapsed) {
+    return new RunSummary(listed.sum(), matched.sum(), copied.sum(), alreadyPresent.sum(), rowsRewritten.sum(),
+        deleted.sum(), conflicts.sum(), dangling.sum(), failed.sum(), bytes.sum(), wouldCopy.sum(),
+        rowsToRewrite.sum(), dryRun, interrupted, elapsed);
+  }
+}

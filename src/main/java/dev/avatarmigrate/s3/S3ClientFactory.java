@@ -1,0 +1,77 @@
+package dev.avatarmigrate.s3;
+
+import dev.avatarmigrate.config.S3Settings;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** Builds the one S3 client of a run from the settings. */
+final class S3ClientFactory {
+  // Attempts per request, with exponential backoff and full jitter: rides out a throttling burst or a
+  // node restart (about 20 s in all) without hiding an outage.
+  static final int MAX_ATTEMPTS = 8;
+
+  private S3ClientFactory() {}
+
+  static S3Client create(S3Settings s, int concurrency) {
+    var builder = S3Client.builder()
+        .region(region(s))
+        .credentialsProvider(credentials(s))
+        .httpClientBuilder(ApacheHttpClient.builder()
+            // One connection per copy worker, plus headroom for listings, multipart parts and deletes.
+            .maxConnections(concurrency * 2 + 8)
+            .connectionTimeout(Duration.ofSeconds(10))
+            // A server-side copy of a large object answers only when done; S3 keeps the socket alive.
+            .socketTimeout(Duration.ofMinutes(5)))
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+            .maxAttempts(MAX_ATTEMPTS)
+            .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
+            // The token bucket would stop retrying under a sustained error rate; the bounded attempts
+            // and backoff already protect the server, and the tool must finish.
+            .circuitBreakerEnabled(false)
+            .build()))
+        .forcePathStyle(s.pathStyle());
+    if (s.endpoint() != null) {
+      builder.endpointOverride(s.endpoint());
+    } else {
+      // Each bucket is addressed in its own region, whatever --region says.
+      builder.crossRegionAccessEnabled(true);
+    }
+    return builder.build();
+  }
+
+  static Region region(S3Settings s) {
+    if (s.region() != null) {
+      return Region.of(s.region());
+    }
+    try {
+      return DefaultAwsRegionProviderChain.builder().profileName(s.profile()).build().getRegion();
+    } catch (SdkClientException e) {
+      // As the AWS CLI does for S3: us-east-1 when nothing says otherwise; cross-region access finds the rest.
+      return Region.US_EAST_1;
+    }
+  }
+
+  static AwsCredentialsProvider credentials(S3Settings s) {
+    if (s.profile() != null) {
+      return ProfileCredentialsProvider.create(s.profile());
+    }
+    if (s.hasStaticKeys()) {
+      return StaticCredentialsProvider.create(s.sessionToken() == null || s.sessionToken().isBlank()
+          ? AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey())
+          : AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken()));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+}

@@ -1,0 +1,56 @@
+package dev.avatarmigrate.s3;
+
+import dev.avatarmigrate.engine.StoreFailure;
+import dev.avatarmigrate.engine.StoreFailure.Kind;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/** Classifies each SDK error once, into what the engine can act on. The SDK has already retried. */
+final class S3Errors {
+  private S3Errors() {}
+
+  static StoreFailure classify(SdkException e, String what) {
+    if (e instanceof AwsServiceException s) {
+      int status = s.statusCode();
+      String code = s.awsErrorDetails() == null ? null : s.awsErrorDetails().errorCode();
+      String detail = what + ": " + (code == null ? "HTTP " + status : code + " (HTTP " + status + ")");
+      if (status == 412) {
+        return new StoreFailure(Kind.CHANGED, detail + ", the source changed since it was listed", e);
+      }
+      if ("NoSuchBucket".equals(code)) {
+        return new StoreFailure(Kind.FATAL, detail + ": the bucket does not exist any more", e);
+      }
+      if ("InvalidAccessKeyId".equals(code) || "SignatureDoesNotMatch".equals(code)
+          || "ExpiredToken".equals(code) || "InvalidToken".equals(code) || "TokenRefreshRequired".equals(code)) {
+        return new StoreFailure(Kind.FATAL, detail + ": the AWS credentials were refused; check them and re-run", e);
+      }
+      if (status == 404) {
+        return new StoreFailure(Kind.NOT_FOUND, detail, e);
+      }
+      if (status >= 500 || status == 429) {
+        return new StoreFailure(Kind.TRANSIENT, detail + " after " + S3ClientFactory.MAX_ATTEMPTS + " attempts", e);
+      }
+      return new StoreFailure(Kind.REJECTED, detail, e);
+    }
+    if (e instanceof SdkClientException && isCredentialProblem(e)) {
+      return new StoreFailure(Kind.FATAL, "no usable AWS credentials: set AWS_ACCESS_KEY_ID and"
+          + " AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile", e);
+    }
+    return new StoreFailure(Kind.TRANSIENT, what + ": " + firstLine(e.getMessage()), e);
+  }
+
+  static boolean isCredentialProblem(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("Unable to load credentials") || m.contains("credentials provider")
+        || m.contains("Profile file contained no credentials") || m.contains("profile");
+  }
+
+  static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

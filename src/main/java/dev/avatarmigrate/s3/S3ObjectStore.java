@@ -1,0 +1,221 @@
+package dev.avatarmigrate.s3;
+
+import dev.avatarmigrate.config.CopySettings;
+import dev.avatarmigrate.config.S3Settings;
+import dev.avatarmigrate.engine.ObjectStore;
+import dev.avatarmigrate.engine.PreflightException;
+import dev.avatarmigrate.engine.StoreFailure;
+import dev.avatarmigrate.engine.StoredObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.TaggingDirective;
+import software.amazon.awssdk.services.s3.waiters.S3Waiter;
+
+/** {@link ObjectStore} on the AWS SDK v2 synchronous client. */
+public final class S3ObjectStore implements ObjectStore {
+  /** User metadata a copy records when the target's ETag cannot equal the source's (multipart). */
+  static final String SOURCE_ETAG_METADATA = "avatarmigrate-source-etag";
+  // 1,000: the ListObjectsV2 page maximum.
+  private static final int PAGE = 1000;
+
+  private final S3Client client;
+  private final S3Waiter waiter;
+  private final MultipartCopier multipart;
+
+  S3ObjectStore(S3Client client, int concurrency) {
+    this.client = client;
+    // S3 is strongly consistent, so the first HEAD normally finds the copy; the waiter retries briefly for
+    // stores that are not (about 5 s in all) instead of its default 20 x 5 s.
+    this.waiter = S3Waiter.builder()
+        .client(client)
+        .overrideConfiguration(w -> w.maxAttempts(25)
+            .backoffStrategy(FixedDelayBackoffStrategy.create(Duration.ofMillis(200))))
+        .build();
+    this.multipart = new MultipartCopier(client, concurrency);
+  }
+
+  public static S3ObjectStore open(S3Settings settings, int concurrency) {
+    return new S3ObjectStore(S3ClientFactory.create(settings, concurrency), concurrency);
+  }
+
+  @Override
+  public BucketInfo describeBucket(String bucket) {
+    String region;
+    try {
+      HeadBucketResponse head = client.headBucket(b -> b.bucket(bucket));
+      region = head.bucketRegion();
+      client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1));
+    } catch (AwsServiceException e) {
+      int status = e.statusCode();
+      if (status == 404) {
+        throw new PreflightException("bucket " + bucket + " does not exist: check the name, the endpoint and --region", e);
+      }
+      if (status == 403 || status == 401) {
+        StoreFailure f = S3Errors.classify(e, "bucket " + bucket);
+        throw new PreflightException(f.kind() == StoreFailure.Kind.FATAL ? f.getMessage()
+            : "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it (see the README's IAM policy)", e);
+      }
+      throw new PreflightException("bucket " + bucket + " cannot be read: " + S3Errors.classify(e, "HeadBucket").getMessage(), e);
+    } catch (SdkException e) {
+      StoreFailure f = S3Errors.classify(e, "bucket " + bucket);
+      throw new PreflightException(f.kind() == StoreFailure.Kind.FATAL ? f.getMessage()
+          : "S3 cannot be reached for bucket " + bucket + ": " + S3Errors.firstLine(e.getMessage())
+              + "; check --endpoint-url and the network", e);
+    }
+    String owner = null;
+    try {
+      owner = client.getBucketAcl(b -> b.bucket(bucket)).owner().id();
+    } catch (SdkException e) {
+      // The owner is shown where visible; without s3:GetBucketAcl it simply is not compared.
+    }
+    return new BucketInfo(bucket, region, owner);
+  }
+
+  @Override
+  public void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page) {
+    ListObjectsV2Request request = ListObjectsV2Request.builder()
+        .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(PAGE).build();
+    try {
+      for (ListObjectsV2Response response : client.listObjectsV2Paginator(request)) {
+        List<StoredObject> objects = new ArrayList<>(response.contents().size());
+        for (S3Object o : response.contents()) {
+          objects.add(new StoredObject(o.key(), o.size(), o.eTag(), o.storageClassAsString(), null));
+        }
+        if (!page.test(objects)) {
+          return;
+        }
+      }
+    } catch (SdkException e) {
+      StoreFailure f = S3Errors.classify(e, "listing s3://" + bucket + "/" + prefix);
+      throw new StoreFailure(StoreFailure.Kind.FATAL, f.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<StoredObject> head(String bucket, String key) {
+    try {
+      return Optional.of(toStored(key, client.headObject(b -> b.bucket(bucket).key(key))));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (AwsServiceException e) {
+      if (e.statusCode() == 404) {
+        return Optional.empty();
+      }
+      throw S3Errors.classify(e, "HEAD s3://" + bucket + "/" + key);
+    } catch (SdkException e) {
+      throw S3Errors.classify(e, "HEAD s3://" + bucket + "/" + key);
+    }
+  }
+
+  @Override
+  public String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
+      CopySettings settings) {
+    String what = "copy s3://" + sourceBucket + "/" + source.key();
+    try {
+      if (source.size() > settings.multipartThreshold() || isMultipartEtag(source.etag())) {
+        return multipart.copy(sourceBucket, source, targetBucket, targetKey, settings);
+      }
+      CopyObjectRequest.Builder request = CopyObjectRequest.builder()
+          .sourceBucket(sourceBucket).sourceKey(source.key())
+          .destinationBucket(targetBucket).destinationKey(targetKey)
+          .copySourceIfMatch(quoted(source.etag()))
+          .metadataDirective(MetadataDirective.COPY)
+          .taggingDirective(TaggingDirective.COPY);
+      String storageClass = storageClass(source, settings);
+      if (storageClass != null) {
+        request.storageClass(storageClass);
+      }
+      if (settings.sse() != null) {
+        request.serverSideEncryption(settings.sse());
+        if (settings.sseKmsKeyId() != null) {
+          request.ssekmsKeyId(settings.sseKmsKeyId());
+        }
+      }
+      if (settings.acl() != null) {
+        request.acl(settings.acl());
+      }
+      String etag = client.copyObject(request.build()).copyObjectResult().eTag();
+      return StoredObject.unquote(etag);
+    } catch (SdkException e) {
+      throw S3Errors.classify(e, what);
+    }
+  }
+
+  /** The storage class to ask for: the override, else the source's when it is not the default. */
+  static String storageClass(StoredObject source, CopySettings settings) {
+    if (settings.storageClass() != null) {
+      return settings.storageClass();
+    }
+    String kept = source.storageClass();
+    return kept == null || kept.isBlank() || "STANDARD".equals(kept) ? null : kept;
+  }
+
+  /** A multipart upload's ETag is a hash of part hashes with "-N"; a copy by CopyObject cannot keep it. */
+  static boolean isMultipartEtag(String etag) {
+    return etag != null && etag.contains("-");
+  }
+
+  @Override
+  public StoredObject awaitExists(String bucket, String key) {
+    try {
+      HeadObjectResponse head = waiter.waitUntilObjectExists(b -> b.bucket(bucket).key(key))
+          .matched().response()
+          .orElseThrow(() -> new StoreFailure(StoreFailure.Kind.TRANSIENT,
+              "s3://" + bucket + "/" + key + " did not appear after the copy", null));
+      return toStored(key, head);
+    } catch (SdkException e) {
+      throw S3Errors.classify(e, "waiting for s3://" + bucket + "/" + key);
+    }
+  }
+
+  @Override
+  public List<KeyError> delete(String bucket, List<String> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+    try {
+      DeleteObjectsResponse response = client.deleteObjects(b -> b.bucket(bucket)
+          .delete(Delete.builder().objects(ids).quiet(true).build()));
+      return response.errors().stream()
+          .map(e -> new KeyError(e.key(), e.code() + ": " + e.message()))
+          .toList();
+    } catch (SdkException e) {
+      throw S3Errors.classify(e, "DeleteObjects in s3://" + bucket);
+    }
+  }
+
+  static StoredObject toStored(String key, HeadObjectResponse head) {
+    return new StoredObject(key, head.contentLength(), head.eTag(), head.storageClassAsString(),
+        head.metadata().get(SOURCE_ETAG_METADATA));
+  }
+
+  static String quoted(String etag) {
+    return "\"" + etag + "\"";
+  }
+
+  @Override
+  public void close() {
+    multipart.close();
+    waiter.close();
+    client.close();
+  }
+}
