@@ -28,6 +28,9 @@ final class S3Errors {
       if (status == 404) {
         return new StoreFailure(Kind.NOT_FOUND, detail, e);
       }
+      if (status == 501) {
+        return new StoreFailure(Kind.REJECTED, detail + ": this S3 service does not support the request", e);
+      }
       if (status >= 500 || status == 429) {
         return new StoreFailure(Kind.TRANSIENT, detail + " after " + S3ClientFactory.MAX_ATTEMPTS + " attempts", e);
       }

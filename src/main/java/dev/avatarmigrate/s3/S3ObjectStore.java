@@ -22,11 +22,9 @@ import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.TaggingDirective;
 import software.amazon.awssdk.services.s3.waiters.S3Waiter;
 
 /** {@link ObjectStore} on the AWS SDK v2 synchronous client. */
@@ -136,9 +134,9 @@ public final class S3ObjectStore implements ObjectStore {
       CopyObjectRequest.Builder request = CopyObjectRequest.builder()
           .sourceBucket(sourceBucket).sourceKey(source.key())
           .destinationBucket(targetBucket).destinationKey(targetKey)
-          .copySourceIfMatch(quoted(source.etag()))
-          .metadataDirective(MetadataDirective.COPY)
-          .taggingDirective(TaggingDirective.COPY);
+          // Metadata, content headers and tags are copied: COPY is the default of both directives, and
+          // naming the tagging directive makes stores without tagging (S3Proxy) refuse the request.
+          .copySourceIfMatch(quoted(source.etag()));
       String storageClass = storageClass(source, settings);
       if (storageClass != null) {
         request.storageClass(storageClass);
