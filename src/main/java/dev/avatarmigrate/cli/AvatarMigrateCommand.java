@@ -14,6 +14,7 @@ import dev.avatarmigrate.config.Settings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,6 +25,7 @@ import picocli.CommandLine.Parameters;
     versionProvider = Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    synopsisSubcommandLabel = "",
     showDefaultValues = true,
     description = {
         "Moves every legacy avatar (SOURCE, default prefix image/) to the production bucket (TARGET, default"
@@ -124,7 +126,7 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
   @Option(names = "--env-file", paramLabel = "FILE", description = "Read settings from FILE (default: ./.env when present).")
   Path envFile;
 
-  @Option(names = {"-v", "--verbose"}, description = "More detail; -vv lists every object.")
+  @Option(names = {"-v", "--verbose"}, showDefaultValue = Help.Visibility.NEVER, description = "More detail; -vv lists every object.")
   boolean[] verbose = new boolean[0];
 
   @Option(names = {"-q", "--quiet"}, description = "Only errors and the summary.")

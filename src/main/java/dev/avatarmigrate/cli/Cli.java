@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /** Builds the picocli command line and maps every error to one line and one exit code. */
@@ -51,6 +52,10 @@ public final class Cli {
           }
           return code;
         });
+    // Hidden: `make install` writes the bash completion script from it.
+    CommandLine completion = new CommandLine(new AutoComplete.GenerateCompletion());
+    completion.getCommandSpec().usageMessage().hidden(true);
+    cli.addSubcommand("generate-completion", completion);
     return cli.execute(args);
   }
 
