@@ -147,10 +147,11 @@ public final class MoveSteps {
     if (plan.dryRun()) {
       return Step.next(new Copied(source, targetKey, null, null, true));
     }
+    boolean replace = verdict == CopyRule.Verdict.OVERWRITE;
     StoredObject current = source;
     for (int attempt = 0; ; attempt++) {
       try {
-        String expected = store.copy(plan.sourceBucket(), current, plan.targetBucket(), targetKey, plan.copy());
+        String expected = store.copy(plan.sourceBucket(), current, plan.targetBucket(), targetKey, replace, plan.copy());
         return Step.next(new Copied(current, targetKey, expected, null, false));
       } catch (StoreFailure e) {
         if (e.kind() == StoreFailure.Kind.FATAL) {
@@ -158,6 +159,14 @@ public final class MoveSteps {
         }
         if (e.kind() != StoreFailure.Kind.CHANGED || attempt >= CHANGED_RETRIES) {
           return Step.ended(new MoveOutcome.Failed(current, targetKey, Stage.COPY, e.getMessage()));
+        }
+        // A precondition failed: either something appeared at the target since it was checked, or the
+        // source changed since it was listed. Look at the target first: it decides again.
+        if (!replace) {
+          Optional<StoredObject> appeared = store.head(plan.targetBucket(), targetKey);
+          if (appeared.isPresent()) {
+            return copy(current, appeared);
+          }
         }
         Optional<StoredObject> reread = store.head(plan.sourceBucket(), current.key());
         if (reread.isEmpty()) {

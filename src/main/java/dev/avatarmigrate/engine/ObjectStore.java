@@ -20,12 +20,15 @@ public interface ObjectStore extends AutoCloseable {
   Optional<StoredObject> head(String bucket, String key);
 
   /**
-   * Server-side copy, conditional on the source still having {@code source.etag()}. Objects above the
-   * multipart threshold are copied by parts.
+   * Server-side copy, conditional on the source still having {@code source.etag()} and, unless
+   * {@code replace}, on nothing being at the target key yet (a live writer may have put one there since
+   * it was checked). Either precondition failing is a {@link StoreFailure.Kind#CHANGED}. Objects above
+   * the multipart threshold are copied by parts.
    *
    * @return the ETag the target must have once the copy is complete
    */
-  String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, CopySettings settings);
+  String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, boolean replace,
+      CopySettings settings);
 
   /** The SDK's HeadObject waiter: returns the object once it exists. */
   StoredObject awaitExists(String bucket, String key);

@@ -46,7 +46,8 @@ final class MultipartCopier implements AutoCloseable {
   }
 
   /** Returns the ETag the completed target must have: the MD5 of the part MD5s, then "-N". */
-  String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, CopySettings settings) {
+  String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, boolean replace,
+      CopySettings settings) {
     HeadObjectResponse head = client.headObject(b -> b.bucket(sourceBucket).key(source.key())
         .ifMatch(S3ObjectStore.quoted(source.etag())));
     CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
@@ -80,6 +81,7 @@ final class MultipartCopier implements AutoCloseable {
     try {
       List<CompletedPart> completed = copyParts(sourceBucket, source, targetBucket, targetKey, uploadId, settings);
       client.completeMultipartUpload(b -> b.bucket(targetBucket).key(targetKey).uploadId(uploadId)
+          .ifNoneMatch(replace ? null : "*")
           .multipartUpload(m -> m.parts(completed)));
       return multipartEtag(completed.stream().map(CompletedPart::eTag).toList());
     } catch (RuntimeException e) {

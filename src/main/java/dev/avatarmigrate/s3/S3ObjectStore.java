@@ -125,11 +125,11 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
-      CopySettings settings) {
+      boolean replace, CopySettings settings) {
     String what = "copy s3://" + sourceBucket + "/" + source.key();
     try {
       if (source.size() > settings.multipartThreshold() || isMultipartEtag(source.etag())) {
-        return multipart.copy(sourceBucket, source, targetBucket, targetKey, settings);
+        return multipart.copy(sourceBucket, source, targetBucket, targetKey, replace, settings);
       }
       CopyObjectRequest.Builder request = CopyObjectRequest.builder()
           .sourceBucket(sourceBucket).sourceKey(source.key())
@@ -137,6 +137,9 @@ public final class S3ObjectStore implements ObjectStore {
           // Metadata, content headers and tags are copied: COPY is the default of both directives, and
           // naming the tagging directive makes stores without tagging (S3Proxy) refuse the request.
           .copySourceIfMatch(quoted(source.etag()));
+      if (!replace) {
+        request.ifNoneMatch("*");
+      }
       String storageClass = storageClass(source, settings);
       if (storageClass != null) {
         request.storageClass(storageClass);
