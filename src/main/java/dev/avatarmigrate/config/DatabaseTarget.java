@@ -10,8 +10,10 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$]{1,64}");
   private static final Pattern URL =
-      Pattern.compile("jdbc:mariadb://[^/?#\\s]+/([A-Za-z0-9_$]{1,64})([?][^\\s]*)?");
+      Pattern.compile("jdbc:mariadb://[^/?#@\\s]+/([A-Za-z0-9_$]{1,64})([?][^\\s]*)?");
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&]*");
+  // Connector/J has no user:password@host form, so such a URL is refused; its login is masked in the message.
+  private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s]*@");
 
   /**
    * A database name on the configured server, or a full {@code jdbc:mariadb://host:port/db} URL.
@@ -49,7 +51,7 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
   }
 
   static String redact(String url) {
-    return PASSWORD_PARAM.matcher(url).replaceAll("$1***");
+    return USER_INFO.matcher(PASSWORD_PARAM.matcher(url).replaceAll("$1***")).replaceAll("***@");
   }
 
   @Override

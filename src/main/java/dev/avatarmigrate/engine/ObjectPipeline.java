@@ -54,7 +54,8 @@ final class ObjectPipeline {
     try {
       list(work);
     } catch (RuntimeException e) {
-      stop.fail(e);
+      // A listing that fails (lost credentials, bucket gone) makes the run unusable: exit 3, not a bug.
+      stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
     } finally {
       for (int i = 0; i < concurrency; i++) {
         putUninterruptibly(work, END);

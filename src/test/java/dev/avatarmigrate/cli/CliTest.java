@@ -1,0 +1,181 @@
+package dev.avatarmigrate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarmigrate.config.ConfigSource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The whole command line in-process, with captured streams. Every usage error here is found before any
+ * network call: nothing listens, and the arguments fail before the run would open a connection.
+ */
+class CliTest {
+  private static final String[] VALID = {"legacy-s3", "production-s3", "update_db"};
+
+  @TempDir Path workDir;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(Map<String, String> env, String... args) {
+    return Cli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        env, workDir, false, false, args);
+  }
+
+  private int run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  private static String[] valid(String... options) {
+    String[] args = new String[options.length + VALID.length];
+    System.arraycopy(options, 0, args, 0, options.length);
+    System.arraycopy(VALID, 0, args, options.length, VALID.length);
+    return args;
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Exit 2, one error line naming the problem, nothing on stdout, no stack trace. */
+  private void assertUsageError(int code, String expected) {
+    assertEquals(2, code, err());
+    List<String> errorLines = err().lines().filter(l -> l.startsWith("avatarMigrate: ")).toList();
+    assertEquals(1, errorLines.size(), err());
+    assertTrue(errorLines.get(0).contains(expected), () -> "expected '" + expected + "' in: " + err());
+    assertFalse(err().contains("\tat "), "no stack trace: " + err());
+    assertEquals("", out());
+  }
+
+  @Test
+  void noArgumentsIsAUsageErrorNamingTheMissingArguments() {
+    assertUsageError(run(), "Missing required parameters: 'SOURCE', 'TARGET', 'DATABASE'");
+    assertTrue(err().contains("--help"), "points at --help: " + err());
+  }
+
+  @Test
+  void aMissingDatabaseIsAUsageError() {
+    assertUsageError(run("legacy-s3", "production-s3"), "DATABASE");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() {
+    assertUsageError(run(valid("--frobnicate")), "--frobnicate");
+  }
+
+  @Test
+  void aMalformedS3UriIsAUsageErrorOnOneLine() {
+    assertUsageError(run("s3:/legacy-s3/image/", "production-s3", "update_db"), "SOURCE 's3:/legacy-s3/image/'");
+    assertEquals(1, err().lines().count(), err());
+  }
+
+  @Test
+  void aMalformedTargetIsAUsageError() {
+    assertUsageError(run("legacy-s3", "http://production-s3/avatar/", "update_db"), "TARGET");
+  }
+
+  @Test
+  void aBadMethodIsAUsageError() {
+    assertUsageError(run(valid("--method", "fast")), "--method 'fast' is not one of object|sync");
+  }
+
+  @Test
+  void aBadOnConflictIsAUsageError() {
+    assertUsageError(run(valid("--on-conflict", "replace")), "--on-conflict 'replace' is not one of skip|overwrite");
+  }
+
+  @Test
+  void aConcurrencyOfZeroIsAUsageError() {
+    assertUsageError(run(valid("--concurrency", "0")), "--concurrency must be between 1 and");
+  }
+
+  @Test
+  void aMultipartThresholdThatIsNotASizeIsAUsageError() {
+    assertUsageError(run(valid("--multipart-threshold", "abc")), "'abc' is not a size");
+  }
+
+  @Test
+  void anInvalidTableNameIsAUsageError() {
+    assertUsageError(run(valid("--table", "avatars;drop")), "'avatars;drop' is not a valid table or column name");
+  }
+
+  @Test
+  void aBadEndpointIsAUsageError() {
+    assertUsageError(run(valid("--endpoint-url", "localhost:9000")), "--endpoint-url 'localhost:9000'");
+  }
+
+  @Test
+  void aMissingEnvFileIsAUsageError() {
+    assertUsageError(run(valid("--env-file", workDir.resolve("missing.env").toString())), "--env-file");
+  }
+
+  @Test
+  void aMalformedDotenvIsAUsageErrorThatDoesNotEchoTheSecret() throws IOException {
+    Files.writeString(workDir.resolve(".env"), "DB_PASSWORD hunter2-secret\n");
+    assertUsageError(run(VALID), ".env has a line that is not KEY=value");
+    assertFalse(err().contains("hunter2-secret"), err());
+  }
+
+  @Test
+  void optionDefaultsAreReadFromDotenvInTheWorkingDirectory() throws IOException {
+    Files.writeString(workDir.resolve(".env"), "AVATARMIGRATE_METHOD=bogus\n");
+    assertUsageError(run(VALID), "--method 'bogus'");
+  }
+
+  @Test
+  void optionDefaultsAreReadFromTheEnvironment() {
+    assertUsageError(run(Map.of("AVATARMIGRATE_CONCURRENCY", "0"), VALID), "--concurrency must be between 1 and");
+  }
+
+  @Test
+  void aFlagOverridesABadValueFromTheEnvironment() {
+    int code = run(Map.of("AVATARMIGRATE_METHOD", "bogus"), valid("--method", "sync", "--table", "bad table"));
+    assertUsageError(code, "'bad table' is not a valid table");
+    assertFalse(err().contains("bogus"), err());
+  }
+
+  @Test
+  void helpListsEveryOptionAndTheExitCodes() {
+    assertEquals(0, run("--help"), err());
+    String help = out();
+    CommandLine reference = new CommandLine(new AvatarMigrateCommand(ConfigSource.of(Map.of()), (s, v) -> 0));
+    for (OptionSpec option : reference.getCommandSpec().options()) {
+      for (String name : option.names()) {
+        assertTrue(help.contains(name), () -> "help lacks " + name + ":\n" + help);
+      }
+    }
+    for (String argument : new String[] {"SOURCE", "TARGET", "DATABASE"}) {
+      assertTrue(help.contains(argument), argument);
+    }
+    assertTrue(help.contains("Exit codes:"), help);
+    for (String code : new String[] {"0", "1", "2", "3", "130"}) {
+      assertTrue(help.lines().anyMatch(l -> l.trim().startsWith(code + " ") || l.trim().startsWith(code + "  ")),
+          () -> "exit code " + code + " missing:\n" + help);
+    }
+    assertTrue(help.contains("AVATARMIGRATE_"), "says where defaults come from");
+    assertEquals("", err());
+  }
+
+  @Test
+  void versionPrintsTheNameAndVersion() {
+    assertEquals(0, run("--version"), err());
+    assertTrue(out().startsWith("avatarMigrate "), out());
+    assertEquals(1, out().lines().count(), out());
+  }
+}

@@ -1,0 +1,110 @@
+package dev.avatarmigrate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarmigrate.config.ConfigException;
+import dev.avatarmigrate.config.Method;
+import dev.avatarmigrate.config.OnConflict;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OptionsTest {
+
+  @Test
+  void aChoiceIsCaseInsensitiveAndTrimmed() {
+    assertEquals(Method.SYNC, Options.choice("--method", "sync", Method.class));
+    assertEquals(Method.OBJECT, Options.choice("--method", " OBJECT ", Method.class));
+    assertEquals(OnConflict.OVERWRITE, Options.choice("--on-conflict", "Overwrite", OnConflict.class));
+  }
+
+  @Test
+  void anUnknownChoiceListsTheAllowedValues() {
+    ConfigException e = assertThrows(ConfigException.class, () -> Options.choice("--method", "fast", Method.class));
+    assertEquals("--method 'fast' is not one of object|sync", e.getMessage());
+    ConfigException c = assertThrows(ConfigException.class,
+        () -> Options.choice("--on-conflict", "replace", OnConflict.class));
+    assertEquals("--on-conflict 'replace' is not one of skip|overwrite", c.getMessage());
+  }
+
+  @Test
+  void aPositiveNumberIsBetweenOneAndTheMaximum() {
+    assertEquals(1, Options.positive("--concurrency", "1", 1024));
+    assertEquals(1024, Options.positive("--concurrency", " 1024 ", 1024));
+    assertEquals("--concurrency must be between 1 and 1024, not 0",
+        assertThrows(ConfigException.class, () -> Options.positive("--concurrency", "0", 1024)).getMessage());
+    assertThrows(ConfigException.class, () -> Options.positive("--concurrency", "-3", 1024));
+    assertThrows(ConfigException.class, () -> Options.positive("--concurrency", "1025", 1024));
+    assertEquals("--concurrency 'many' is not a whole number",
+        assertThrows(ConfigException.class, () -> Options.positive("--concurrency", "many", 1024)).getMessage());
+    assertThrows(ConfigException.class, () -> Options.positive("--concurrency", "2.5", 1024));
+  }
+
+  @Test
+  void aPortIsBetweenOneAnd65535() {
+    assertEquals(3306, Options.port("3306"));
+    assertEquals(1, Options.port("1"));
+    assertEquals(65535, Options.port(" 65535"));
+    for (String bad : new String[] {"0", "65536", "-1", "mysql", ""}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> Options.port(bad), bad);
+      assertTrue(e.getMessage().startsWith("DB_PORT '" + bad + "'"), e.getMessage());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"true", "TRUE", "yes", "1", "on", " On "})
+  void truthyWordsAreTrue(String v) {
+    assertTrue(Options.bool("--path-style", v));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"false", "no", "0", "off", "OFF"})
+  void falsyWordsAreFalse(String v) {
+    assertFalse(Options.bool("--path-style", v));
+  }
+
+  @Test
+  void anythingElseIsNotABoolean() {
+    assertEquals("--path-style 'maybe' is not true or false",
+        assertThrows(ConfigException.class, () -> Options.bool("--path-style", "maybe")).getMessage());
+  }
+
+  @Test
+  void anEndpointIsAnHttpOrHttpsUrlWithAHost() {
+    assertEquals(URI.create("http://localhost:9000"), Options.endpoint("http://localhost:9000"));
+    assertEquals(URI.create("https://s3.example.com"), Options.endpoint(" https://s3.example.com "));
+    assertNull(Options.endpoint(null));
+    assertNull(Options.endpoint(" "));
+    for (String bad : new String[] {"localhost:9000", "ftp://host", "http://", "http:///path", "not a url"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> Options.endpoint(bad), bad);
+      assertTrue(e.getMessage().contains("http(s)://host:port"), e.getMessage());
+    }
+  }
+
+  @Test
+  void serverSideEncryptionIsAes256OrKmsWithAnOptionalKey() {
+    assertNull(Options.sse(null, null));
+    assertNull(Options.sse(" ", ""));
+    assertEquals("AES256", Options.sse("AES256", null));
+    assertEquals("aws:kms", Options.sse("aws:kms", null));
+    assertEquals("aws:kms", Options.sse(" aws:kms ", "alias/avatars"));
+    assertTrue(assertThrows(ConfigException.class, () -> Options.sse("aes256", null)).getMessage()
+        .contains("AES256 or aws:kms"));
+    assertTrue(assertThrows(ConfigException.class, () -> Options.sse(null, "alias/avatars")).getMessage()
+        .contains("needs --sse aws:kms"));
+    assertTrue(assertThrows(ConfigException.class, () -> Options.sse("AES256", "alias/avatars")).getMessage()
+        .contains("not AES256"));
+  }
+
+  @Test
+  void aPartIsAsLargeAsTheThresholdWithinS3sLimits() {
+    assertEquals(5L << 20, Options.partSize(1L << 20), "S3's smallest part is 5 MiB");
+    assertEquals(64L << 20, Options.partSize(64L << 20));
+    assertEquals(512L << 20, Options.partSize(5L << 30), "parts stay small enough to retry cheaply");
+  }
+}

@@ -1,0 +1,154 @@
+package dev.avatarmigrate.engine;
+
+import dev.avatarmigrate.engine.FakeObjectStore.OperationLog;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * An in-memory {@link PathTable}: a list of path values (several rows may share one). A rewrite is one
+ * transaction: it changes all its rows or, when told to fail, none. Every call is recorded in the
+ * {@link OperationLog}, which it usually shares with a {@link FakeObjectStore}.
+ */
+public final class FakePathTable implements PathTable {
+  private final List<String> rows = new ArrayList<>();
+  private final OperationLog log;
+  private final Set<String> failingPaths = new HashSet<>();
+  private boolean failAll;
+  private RuntimeException rewriteError;
+  private boolean lockHeld;
+  private int maxPathLength = 255;
+
+  public FakePathTable(OperationLog log) {
+    this.log = log;
+  }
+
+  // ---- set-up and inspection (not logged) ---------------------------------------------------------
+
+  public synchronized FakePathTable addRows(String... paths) {
+    rows.addAll(List.of(paths));
+    return this;
+  }
+
+  public synchronized List<String> rows() {
+    return List.copyOf(rows);
+  }
+
+  public synchronized long count(String path) {
+    return rows.stream().filter(path::equals).count();
+  }
+
+  public synchronized FakePathTable maxPathLength(int length) {
+    this.maxPathLength = length;
+    return this;
+  }
+
+  /** Any rewrite transaction that contains {@code oldPath} fails and changes nothing. */
+  public synchronized FakePathTable failRewritesOf(String oldPath) {
+    failingPaths.add(oldPath);
+    return this;
+  }
+
+  public synchronized FakePathTable failAllRewrites() {
+    failAll = true;
+    return this;
+  }
+
+  /** Every rewrite throws {@code error}, e.g. a {@link PreflightException} for a table dropped mid-run. */
+  public synchronized FakePathTable failRewritesWith(RuntimeException error) {
+    rewriteError = error;
+    return this;
+  }
+
+  /** Another run holds the run lock. */
+  public synchronized FakePathTable lockHeldElsewhere() {
+    lockHeld = true;
+    return this;
+  }
+
+  // ---- PathTable ---------------------------------------------------------------------------------
+
+  @Override
+  public synchronized TableCheck check() {
+    log.add("check", null, List.of(), "ok", null);
+    return new TableCheck(true, "CREATE INDEX avatars_path_idx ON `avatars` (`path`);", rows.size(), maxPathLength);
+  }
+
+  @Override
+  public synchronized void lockRun() {
+    if (lockHeld) {
+      log.add("lockRun", null, List.of(), "failed", null);
+      throw new PreflightException("another avatarMigrate run is working on this table");
+    }
+    log.add("lockRun", null, List.of(), "ok", null);
+  }
+
+  @Override
+  public synchronized Map<String, Integer> rewrite(List<PathRewrite> rewrites) {
+    return apply("rewrite", rewrites);
+  }
+
+  @Override
+  public synchronized Map<String, Integer> rewriteJoined(List<PathRewrite> rewrites) {
+    return apply("rewriteJoined", rewrites);
+  }
+
+  private Map<String, Integer> apply(String what, List<PathRewrite> rewrites) {
+    List<String> oldPaths = rewrites.stream().map(PathRewrite::oldPath).toList();
+    if (rewriteError != null) {
+      log.add(what, null, oldPaths, "failed", null);
+      throw rewriteError;
+    }
+    if (failAll || oldPaths.stream().anyMatch(failingPaths::contains)) {
+      log.add(what, null, oldPaths, "failed", null);
+      throw new IllegalStateException("the database refused the row rewrite: injected");
+    }
+    Map<String, Integer> changed = new HashMap<>();
+    for (PathRewrite r : rewrites) {
+      int n = 0;
+      for (int i = 0; i < rows.size(); i++) {
+        if (rows.get(i).equals(r.oldPath())) {
+          rows.set(i, r.newPath());
+          n++;
+        }
+      }
+      changed.merge(r.oldPath(), n, Integer::sum);
+    }
+    log.add(what, null, oldPaths, "ok", null);
+    return changed;
+  }
+
+  @Override
+  public synchronized Map<String, Integer> countRows(Collection<String> paths) {
+    Map<String, Integer> counts = new HashMap<>();
+    for (String p : new HashSet<>(paths)) {
+      int n = (int) count(p);
+      if (n > 0) {
+        counts.put(p, n);
+      }
+    }
+    log.add("countRows", null, List.copyOf(paths), "ok", null);
+    return counts;
+  }
+
+  @Override
+  public synchronized List<String> pathsWithPrefix(String prefix, String after, int limit) {
+    TreeSet<String> distinct = new TreeSet<>();
+    for (String p : rows) {
+      if (p.startsWith(prefix) && (after == null || p.compareTo(after) > 0)) {
+        distinct.add(p);
+      }
+    }
+    List<String> page = distinct.stream().limit(limit).toList();
+    log.add("pathsWithPrefix", null, page, "ok", prefix);
+    return page;
+  }
+
+  @Override
+  public void close() {}
+}

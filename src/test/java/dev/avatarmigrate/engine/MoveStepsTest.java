@@ -1,0 +1,409 @@
+package dev.avatarmigrate.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarmigrate.config.BucketLocation;
+import dev.avatarmigrate.config.CopySettings;
+import dev.avatarmigrate.config.OnConflict;
+import dev.avatarmigrate.engine.FakeObjectStore.Op;
+import dev.avatarmigrate.engine.FakeObjectStore.Operation;
+import dev.avatarmigrate.engine.MoveOutcome.Stage;
+import dev.avatarmigrate.engine.MoveSteps.CommittedRows;
+import dev.avatarmigrate.engine.MoveSteps.Copied;
+import dev.avatarmigrate.engine.MoveSteps.Step;
+import dev.avatarmigrate.engine.MoveSteps.VerifiedCopy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class MoveStepsTest {
+  private static final String SRC = "legacy-s3";
+  private static final String DST = "production-s3";
+  private static final KeyMapping MAPPING =
+      new KeyMapping(new BucketLocation(SRC, "image/"), new BucketLocation(DST, "avatar/"), "avatar-");
+  private static final CopySettings COPY = new CopySettings(5L << 30, 512L << 20, null, null, null, null);
+
+  private final FakeObjectStore store = new FakeObjectStore().createBucket(SRC).createBucket(DST);
+  private final FakePathTable table = new FakePathTable(store.log());
+
+  private MoveSteps steps(OnConflict onConflict, boolean dryRun, boolean keepSource, int maxPathLength) {
+    return new MoveSteps(store, table, new MovePlan(MAPPING, COPY, onConflict, dryRun, keepSource), maxPathLength);
+  }
+
+  private MoveSteps steps() {
+    return steps(OnConflict.SKIP, false, false, 255);
+  }
+
+  private StoredObject source(String name, String content) {
+    store.put(SRC, "image/" + name, content);
+    table.addRows("image/" + name);
+    return store.stat(SRC, "image/" + name);
+  }
+
+  private List<CommittedRows> committed(MoveSteps steps, StoredObject... sources) {
+    List<VerifiedCopy> verified = new ArrayList<>();
+    for (StoredObject s : sources) {
+      Step<Copied> copied = steps.copy(s, store.head(DST, MAPPING.targetKey(s.key())));
+      verified.add(steps.verify(copied.next()).next());
+    }
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, false);
+    assertTrue(batch.ended().isEmpty(), () -> "unexpected: " + batch.ended());
+    return batch.next();
+  }
+
+  private long count(String what) {
+    return store.log().all().stream().filter(o -> o.what().equals(what)).count();
+  }
+
+  // ---- copy --------------------------------------------------------------------------------------
+
+  @Test
+  void copiesAnObjectWhoseTargetIsFree() {
+    StoredObject s = source("avatar-1.png", "png-1");
+    Step<Copied> step = steps().copy(s, Optional.empty());
+    assertFalse(step.isEnded());
+    assertTrue(step.next().madeCopy());
+    assertEquals("avatar/avatar-1.png", step.next().targetKey());
+    assertArrayEquals("png-1".getBytes(StandardCharsets.UTF_8), store.content(DST, "avatar/avatar-1.png").orElseThrow());
+  }
+
+  @Test
+  void anIdenticalTargetIsAlreadyPresentAndNotCopiedAgain() {
+    StoredObject s = source("avatar-1.png", "png-1");
+    store.put(DST, "avatar/avatar-1.png", "png-1");
+    Step<Copied> step = steps().copy(s, store.head(DST, "avatar/avatar-1.png"));
+    assertFalse(step.next().madeCopy());
+    assertFalse(step.next().needsObservation());
+    assertEquals(0, count("copy"));
+  }
+
+  @Test
+  void aDifferentTargetIsAConflictAndNothingIsCopied() {
+    StoredObject s = source("avatar-1.png", "legacy");
+    store.put(DST, "avatar/avatar-1.png", "newer production avatar");
+    Step<Copied> step = steps().copy(s, store.head(DST, "avatar/avatar-1.png"));
+    MoveOutcome.Conflict conflict = assertInstanceOf(MoveOutcome.Conflict.class, step.ended());
+    assertEquals("avatar/avatar-1.png", conflict.targetKey());
+    assertEquals(store.stat(DST, "avatar/avatar-1.png"), conflict.existing());
+    assertEquals(0, count("copy"));
+    assertEquals("newer production avatar",
+        new String(store.content(DST, "avatar/avatar-1.png").orElseThrow(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void overwriteReplacesADifferentTarget() {
+    StoredObject s = source("avatar-1.png", "legacy");
+    store.put(DST, "avatar/avatar-1.png", "other");
+    Step<Copied> step = steps(OnConflict.OVERWRITE, false, false, 255).copy(s, store.head(DST, "avatar/avatar-1.png"));
+    assertTrue(step.next().madeCopy());
+    assertEquals("legacy", new String(store.content(DST, "avatar/avatar-1.png").orElseThrow(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aSourceChangedSinceListingIsReReadAndCopiedAgain() {
+    StoredObject listed = source("avatar-1.png", "old bytes");
+    store.put(SRC, "image/avatar-1.png", "new bytes, uploaded after the listing");
+    Step<Copied> step = steps().copy(listed, Optional.empty());
+    assertTrue(step.next().madeCopy());
+    assertEquals(store.stat(SRC, "image/avatar-1.png").etag(), step.next().source().etag());
+    assertEquals("new bytes, uploaded after the listing",
+        new String(store.content(DST, "avatar/avatar-1.png").orElseThrow(), StandardCharsets.UTF_8));
+    List<String> sequence = store.log().all().stream()
+        .filter(o -> o.what().equals("copy") || o.what().equals("head"))
+        .map(o -> o.what() + " " + o.outcome()).toList();
+    assertEquals(List.of("copy failed CHANGED", "head present", "copy ok"), sequence);
+  }
+
+  @Test
+  void aSourceThatKeepsChangingFailsTheObjectAfterBoundedRetries() {
+    StoredObject s = source("avatar-1.png", "png");
+    store.fail(Operation.COPY, s.key(), StoreFailure.Kind.CHANGED);
+    Step<Copied> step = steps().copy(s, Optional.empty());
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, step.ended());
+    assertEquals(Stage.COPY, failed.stage());
+    long attempts = count("copy");
+    assertTrue(attempts > 1 && attempts <= 5, "copy attempts: " + attempts);
+    assertFalse(store.exists(DST, "avatar/avatar-1.png"));
+  }
+
+  @Test
+  void aSourceDeletedDuringTheCopyFailsTheObject() {
+    StoredObject s = source("avatar-1.png", "png");
+    store.failTimes(Operation.COPY, s.key(), StoreFailure.Kind.CHANGED, 1);
+    store.delete(SRC, List.of(s.key()));
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps().copy(s, Optional.empty()).ended());
+    assertTrue(failed.reason().contains("deleted"), failed.reason());
+  }
+
+  @Test
+  void aRejectedCopyFailsOnlyThatObject() {
+    StoredObject s = source("avatar-1.png", "png");
+    store.fail(Operation.COPY, s.key(), StoreFailure.Kind.REJECTED);
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps().copy(s, Optional.empty()).ended());
+    assertEquals(Stage.COPY, failed.stage());
+    assertEquals(1, count("copy"));
+  }
+
+  @Test
+  void aFatalCopyFailureAbortsTheRun() {
+    StoredObject s = source("avatar-1.png", "png");
+    store.fail(Operation.COPY, s.key(), StoreFailure.Kind.FATAL);
+    StoreFailure e = assertThrows(StoreFailure.class, () -> steps().copy(s, Optional.empty()));
+    assertEquals(StoreFailure.Kind.FATAL, e.kind());
+  }
+
+  @Test
+  void aDryRunCopiesNothing() {
+    StoredObject s = source("avatar-1.png", "png");
+    Step<Copied> step = steps(OnConflict.SKIP, true, false, 255).copy(s, Optional.empty());
+    assertFalse(step.isEnded());
+    assertFalse(step.next().madeCopy());
+    assertTrue(store.log().writes().isEmpty());
+  }
+
+  // ---- verify ------------------------------------------------------------------------------------
+
+  @Test
+  void verifiesACopyThatMatchesTheSource() {
+    StoredObject s = source("avatar-1.png", "png");
+    Step<VerifiedCopy> verified = steps().verify(steps().copy(s, Optional.empty()).next());
+    assertFalse(verified.isEnded());
+    assertEquals("avatar/avatar-1.png", verified.next().targetKey());
+  }
+
+  @Test
+  void aCopyThatDiffersFromTheSourceFailsVerification() {
+    StoredObject s = source("avatar-1.png", "png");
+    store.corruptCopiesOf(s.key());
+    Step<VerifiedCopy> verified = steps().verify(steps().copy(s, Optional.empty()).next());
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, verified.ended());
+    assertEquals(Stage.VERIFY, failed.stage());
+    assertTrue(failed.reason().contains("source is kept"), failed.reason());
+  }
+
+  @Test
+  void aCopyThatNeverAppearsFailsVerification() {
+    StoredObject s = source("avatar-1.png", "png");
+    store.fail(Operation.AWAIT, "avatar/avatar-1.png", StoreFailure.Kind.TRANSIENT);
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class,
+        steps().verify(steps().copy(s, Optional.empty()).next()).ended());
+    assertEquals(Stage.VERIFY, failed.stage());
+  }
+
+  @Test
+  void syncModeVerifiesAgainstTheListingAndFallsBackToTheWaiterWhenTheListingMissedTheCopy() {
+    MoveSteps steps = steps();
+    StoredObject s = source("avatar-1.png", "png");
+    Copied copied = steps.copy(s, Optional.empty()).next();
+    int before = store.log().size();
+    assertFalse(steps.verify(copied, Optional.of(store.stat(DST, "avatar/avatar-1.png"))).isEnded());
+    assertTrue(store.log().since(before).isEmpty(), "a listed copy needs no HEAD");
+
+    assertFalse(steps.verify(copied, Optional.empty()).isEnded());
+    assertEquals(List.of("await"), store.log().since(before).stream().map(Op::what).toList());
+
+    StoredObject stale = new StoredObject("avatar/avatar-1.png", 3, "0000");
+    assertEquals(Stage.VERIFY,
+        assertInstanceOf(MoveOutcome.Failed.class, steps.verify(copied, Optional.of(stale)).ended()).stage());
+  }
+
+  // ---- rows --------------------------------------------------------------------------------------
+
+  @Test
+  void commitsTheRowsOfVerifiedCopies() {
+    MoveSteps steps = steps();
+    table.addRows("image/avatar-1.png", "image/other.png");
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"), source("avatar-2.png", "png2"));
+    assertEquals(2, committed.size());
+    assertEquals(2, table.count("avatar/avatar-1.png"));
+    assertEquals(1, table.count("avatar/avatar-2.png"));
+    assertEquals(1, table.count("image/other.png"));
+  }
+
+  @Test
+  void syncModeRewritesRowsSetWise() {
+    MoveSteps steps = steps();
+    StoredObject s = source("avatar-1.png", "png");
+    VerifiedCopy v = steps.verify(steps.copy(s, Optional.empty()).next()).next();
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(List.of(v), true);
+    assertEquals(1, batch.next().size());
+    assertTrue(store.log().all().stream().anyMatch(o -> o.what().equals("rewriteJoined") && o.ok()));
+    assertTrue(store.log().all().stream().noneMatch(o -> o.what().equals("rewrite")));
+  }
+
+  @Test
+  void aFailedRowRewriteFailsEveryObjectOfTheTransactionAndYieldsNothingToDelete() {
+    MoveSteps steps = steps();
+    StoredObject a = source("avatar-1.png", "a");
+    StoredObject b = source("avatar-2.png", "b");
+    List<VerifiedCopy> verified = List.of(steps.verify(steps.copy(a, Optional.empty()).next()).next(),
+        steps.verify(steps.copy(b, Optional.empty()).next()).next());
+    table.failRewritesOf(a.key());
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, false);
+    assertTrue(batch.next().isEmpty());
+    assertEquals(2, batch.ended().size());
+    batch.ended().forEach(o -> assertEquals(Stage.ROWS, ((MoveOutcome.Failed) o).stage()));
+    assertEquals(1, table.count(a.key()));
+    assertEquals(1, table.count(b.key()));
+  }
+
+  @Test
+  void aLostTableAbortsTheRunInsteadOfFailingObjects() {
+    table.failRewritesWith(new PreflightException("table avatars disappeared"));
+    MoveSteps steps = steps();
+    StoredObject s = source("avatar-1.png", "png");
+    VerifiedCopy v = steps.verify(steps.copy(s, Optional.empty()).next()).next();
+    assertThrows(PreflightException.class, () -> steps.commitRows(List.of(v), false));
+  }
+
+  @Test
+  void aTargetPathLongerThanTheColumnFailsWithoutTouchingRows() {
+    MoveSteps steps = steps(OnConflict.SKIP, false, false, "avatar/avatar-1.png".length());
+    StoredObject fits = source("avatar-1.png", "a");
+    StoredObject tooLong = source("avatar-12.png", "b");
+    List<VerifiedCopy> verified = List.of(steps.verify(steps.copy(fits, Optional.empty()).next()).next(),
+        steps.verify(steps.copy(tooLong, Optional.empty()).next()).next());
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, false);
+    assertEquals(1, batch.next().size());
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, batch.ended().get(0));
+    assertEquals(tooLong.key(), failed.source().key());
+    assertEquals(Stage.ROWS, failed.stage());
+    assertEquals(1, table.count(tooLong.key()));
+    assertTrue(store.log().all().stream().filter(o -> o.what().equals("rewrite"))
+        .noneMatch(o -> o.keys().contains(tooLong.key())));
+  }
+
+  @Test
+  void theColumnLengthIsCountedInCharactersNotUtf16Units() {
+    String name = "avatar-\uD83D\uDE00.png";
+    String target = "avatar/" + name;
+    MoveSteps steps = steps(OnConflict.SKIP, false, false, target.codePointCount(0, target.length()));
+    StoredObject s = source(name, "smile");
+    VerifiedCopy v = steps.verify(steps.copy(s, Optional.empty()).next()).next();
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(List.of(v), false);
+    assertEquals(1, batch.next().size(), () -> "ended: " + batch.ended());
+    assertEquals(1, table.count(target));
+  }
+
+  @Test
+  void aDryRunCountsRowsInsteadOfRewritingThem() {
+    MoveSteps steps = steps(OnConflict.SKIP, true, false, 255);
+    table.addRows("image/avatar-1.png");
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+    List<MoveOutcome> outcomes = steps.deleteSources(committed);
+    MoveOutcome.Planned planned = assertInstanceOf(MoveOutcome.Planned.class, outcomes.get(0));
+    assertTrue(planned.wouldCopy());
+    assertEquals(2, planned.rowsToRewrite());
+    assertEquals(2, table.count("image/avatar-1.png"));
+    assertTrue(store.log().writes().isEmpty(), () -> "writes: " + store.log().writes());
+  }
+
+  @Test
+  void orphanRowsAreRewrittenOrInADryRunCounted() {
+    table.addRows("image/avatar-9.png", "image/avatar-9.png");
+    List<PathRewrite> orphans = List.of(new PathRewrite("image/avatar-9.png", "avatar/avatar-9.png"));
+    assertEquals(Map.of("image/avatar-9.png", 2), steps(OnConflict.SKIP, true, false, 255).rewriteOrphanRows(orphans));
+    assertEquals(2, table.count("image/avatar-9.png"));
+    assertEquals(Map.of("image/avatar-9.png", 2), steps().rewriteOrphanRows(orphans));
+    assertEquals(2, table.count("avatar/avatar-9.png"));
+    assertSame(Map.of(), steps().rewriteOrphanRows(List.of()));
+  }
+
+  // ---- delete ------------------------------------------------------------------------------------
+
+  @Test
+  void deletesSourceOnlyAfterRowsCommitted() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+    List<Op> ops = store.log().all();
+    int commit = indexOf(ops, "rewrite");
+    assertTrue(indexOf(ops, "await") < commit);
+    assertEquals(-1, indexOf(ops, "delete"), "nothing is deleted before deleteSources");
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, steps.deleteSources(committed).get(0));
+    assertTrue(moved.copied());
+    assertTrue(moved.sourceDeleted());
+    assertEquals(1, moved.rowsRewritten());
+    assertTrue(indexOf(store.log().all(), "delete") > commit);
+    assertFalse(store.exists(SRC, "image/avatar-1.png"));
+  }
+
+  @Test
+  void deletesInRequestsOfAtMostOneThousandKeys() {
+    MoveSteps steps = steps();
+    List<StoredObject> sources = new ArrayList<>();
+    for (int i = 0; i < 2345; i++) {
+      sources.add(source(String.format("avatar-%05d.png", i), "png" + i));
+    }
+    List<CommittedRows> committed = committed(steps, sources.toArray(StoredObject[]::new));
+    List<MoveOutcome> outcomes = steps.deleteSources(committed);
+    assertEquals(2345, outcomes.stream().filter(o -> o instanceof MoveOutcome.Moved m && m.sourceDeleted()).count());
+    List<Integer> requests = store.log().all().stream().filter(o -> o.what().equals("delete"))
+        .map(o -> o.keys().size()).toList();
+    assertEquals(List.of(1000, 1000, 345), requests);
+    assertTrue(store.keys(SRC).isEmpty());
+  }
+
+  @Test
+  void aKeyThatCannotBeDeletedIsReportedAloneAndTheOthersAreDeleted() {
+    MoveSteps steps = steps();
+    StoredObject stuck = source("avatar-1.png", "a");
+    StoredObject fine = source("avatar-2.png", "b");
+    store.fail(Operation.DELETE, stuck.key(), StoreFailure.Kind.REJECTED);
+    List<MoveOutcome> outcomes = steps.deleteSources(committed(steps, stuck, fine));
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, outcomes.get(0));
+    assertEquals(stuck.key(), failed.source().key());
+    assertEquals(Stage.DELETE, failed.stage());
+    assertTrue(failed.reason().contains("AccessDenied"), failed.reason());
+    assertTrue(assertInstanceOf(MoveOutcome.Moved.class, outcomes.get(1)).sourceDeleted());
+    assertTrue(store.exists(SRC, stuck.key()));
+    assertFalse(store.exists(SRC, fine.key()));
+  }
+
+  @Test
+  void aFailedDeleteRequestFailsEachKeyOfIt() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "a"), source("avatar-2.png", "b"));
+    store.failDeleteRequests(SRC, StoreFailure.Kind.TRANSIENT);
+    List<MoveOutcome> outcomes = steps.deleteSources(committed);
+    assertEquals(2, outcomes.size());
+    outcomes.forEach(o -> assertEquals(Stage.DELETE, assertInstanceOf(MoveOutcome.Failed.class, o).stage()));
+    assertEquals(2, store.keys(SRC).size());
+  }
+
+  @Test
+  void aFatalDeleteFailureAbortsTheRun() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "a"));
+    store.failDeleteRequests(SRC, StoreFailure.Kind.FATAL);
+    assertThrows(StoreFailure.class, () -> steps.deleteSources(committed));
+  }
+
+  @Test
+  void keepSourceRewritesRowsButDeletesNothing() {
+    MoveSteps steps = steps(OnConflict.SKIP, false, true, 255);
+    List<MoveOutcome> outcomes = steps.deleteSources(committed(steps, source("avatar-1.png", "a")));
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, outcomes.get(0));
+    assertFalse(moved.sourceDeleted());
+    assertEquals(1, moved.rowsRewritten());
+    assertEquals(-1, indexOf(store.log().all(), "delete"));
+    assertTrue(store.exists(SRC, "image/avatar-1.png"));
+  }
+
+  private static int indexOf(List<Op> ops, String what) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i).what().equals(what) && ops.get(i).ok()) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
