@@ -119,9 +119,10 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
   @Option(names = "--profile", description = "AWS profile (reads AWS_PROFILE).")
   String profile;
 
-  @Option(names = "--path-style", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
-      description = "Path-style bucket addressing; on by default with --endpoint-url.")
-  String pathStyle;
+  @Option(names = "--path-style", negatable = true,
+      description = "Path-style bucket addressing (--no-path-style: virtual-hosted); on by default with"
+          + " --endpoint-url. Reads AVATARMIGRATE_PATH_STYLE=true|false.")
+  Boolean pathStyle;
 
   @Option(names = "--env-file", paramLabel = "FILE", description = "Read settings from FILE (default: ./.env when present).")
   Path envFile;
@@ -158,7 +159,8 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
         Options.port(config.get("DB_PORT", "3306")), config.get("DB_USER", "root"), config.get("DB_PASSWORD").orElse(null));
     long threshold = ByteSize.parse(multipartThreshold);
     S3Settings s3 = new S3Settings(Options.endpoint(endpointUrl), blankToNull(region), blankToNull(profile),
-        pathStyle == null ? endpointUrl != null : Options.bool("--path-style", pathStyle),
+        pathStyle != null ? pathStyle : config.get("AVATARMIGRATE_PATH_STYLE")
+            .map(v -> Options.bool("AVATARMIGRATE_PATH_STYLE", v)).orElse(endpointUrl != null),
         config.get("AWS_ACCESS_KEY_ID").orElse(null), config.get("AWS_SECRET_ACCESS_KEY").orElse(null),
         config.get("AWS_SESSION_TOKEN").orElse(null));
     CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), blankToNull(storageClass),

@@ -22,7 +22,11 @@ public final class Cli {
     Logging.configure(args);
     ConfigSource config;
     try {
-      config = ConfigSource.load(env, envFileArgument(args), workDir);
+      Path envFile = envFileArgument(args);
+      if (envFile == null && env.get("AVATARMIGRATE_ENV_FILE") != null && !env.get("AVATARMIGRATE_ENV_FILE").isBlank()) {
+        envFile = Path.of(env.get("AVATARMIGRATE_ENV_FILE"));
+      }
+      config = ConfigSource.load(env, envFile == null ? null : workDir.resolve(envFile), workDir);
     } catch (ConfigException e) {
       err.println("avatarMigrate: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -33,8 +37,7 @@ public final class Cli {
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .setParameterExceptionHandler((e, a) -> {
-          err.println("avatarMigrate: " + e.getMessage());
-          err.println("Try 'avatarMigrate --help' for the arguments and options.");
+          err.println("avatarMigrate: " + e.getMessage() + " (see avatarMigrate --help)");
           return ExitCodes.USAGE;
         })
         .setExecutionExceptionHandler((e, commandLine, parseResult) -> {

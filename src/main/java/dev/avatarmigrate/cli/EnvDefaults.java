@@ -36,6 +36,9 @@ final class EnvDefaults implements IDefaultValueProvider {
     if (!(arg instanceof OptionSpec option) || option.usageHelp() || option.versionHelp()) {
       return null;
     }
+    if (option.longestName().equals("--env-file")) {
+      return null; // read before parsing, from the real environment: see Cli
+    }
     if (option.arity().max() == 0) {
       // Switches such as --dry-run or --keep-source are said on the command line, never left in a file.
       return option.defaultValue();

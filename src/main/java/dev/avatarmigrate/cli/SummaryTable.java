@@ -18,7 +18,6 @@ final class SummaryTable {
       rows.put("would copy", n(s.wouldCopy()));
       rows.put("already present", n(s.alreadyPresent()));
       rows.put("rows to rewrite", n(s.rowsToRewrite()));
-      rows.put("orphan rows to fix", n(s.rowsRewritten()));
     } else {
       rows.put("copied", n(s.copied()) + " (" + ByteSize.format(s.bytesCopied()) + ")");
       rows.put("already present", n(s.alreadyPresent()));

@@ -206,8 +206,13 @@ public final class MariaDbPathTable implements PathTable {
         SqlRetry.pause(attempt);
       }
     }
-    throw new IllegalStateException("the database refused the row rewrite: " + Connections.firstLine(
-        last == null ? null : last.getMessage()), last);
+    String reason = Connections.firstLine(last == null ? null : last.getMessage());
+    if (last != null && SqlRetry.connectionLost(last)) {
+      // Retried for about 20 s on fresh connections: the database is gone, and nothing can continue.
+      throw new PreflightException("lost the database at " + connections.target().displayUrl() + " (" + reason
+          + "); everything done so far is safe: run again once it is back", last);
+    }
+    throw new IllegalStateException("the database refused the statement: " + reason, last);
   }
 
   private static void rollbackQuietly(Connection c) {

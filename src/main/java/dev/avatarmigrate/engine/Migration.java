@@ -17,10 +17,11 @@ public final class Migration {
   private final ObjectStore store;
   private final PathTable table;
   private final MigrationListener listener;
-  private final SummaryCounter counter = new SummaryCounter();
+  private final SummaryCounter counter;
 
   public Migration(Settings settings, ObjectStore store, PathTable table, MigrationListener listener) {
     this.settings = settings;
+    this.counter = new SummaryCounter(settings.dryRun());
     this.store = store;
     this.table = table;
     this.listener = MigrationListener.all(List.of(counter, listener));

@@ -137,6 +137,11 @@ public final class MoveSteps {
    */
   public Step<Copied> copy(StoredObject source, Optional<StoredObject> atTarget) {
     String targetKey = plan.mapping().targetKey(source.key());
+    if (targetKey.codePointCount(0, targetKey.length()) > maxPathLength) {
+      // Checked before the copy: a row can never hold this path, so copying it would be wasted work.
+      return Step.ended(new MoveOutcome.Failed(source, targetKey, Stage.COPY,
+          "the new path is longer than the column allows (" + maxPathLength + " characters); widen the column"));
+    }
     CopyRule.Verdict verdict = CopyRule.decide(source, atTarget.orElse(null), plan.onConflict());
     if (verdict == CopyRule.Verdict.CONFLICT) {
       return Step.ended(new MoveOutcome.Conflict(source, targetKey, atTarget.get()));
@@ -220,17 +225,8 @@ public final class MoveSteps {
    * rewrites set-wise (sync mode), otherwise one statement per object in one transaction.
    */
   public Batch<CommittedRows> commitRows(List<VerifiedCopy> verified, boolean joined) {
-    List<MoveOutcome> tooLong = new ArrayList<>();
-    verified = verified.stream().filter(v -> {
-      if (v.targetKey().codePointCount(0, v.targetKey().length()) <= maxPathLength) {
-        return true;
-      }
-      tooLong.add(new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS,
-          "the new path is longer than the column allows (" + maxPathLength + "); widen the column"));
-      return false;
-    }).toList();
     if (verified.isEmpty()) {
-      return new Batch<>(List.of(), tooLong);
+      return new Batch<>(List.of(), List.of());
     }
     List<PathRewrite> rewrites = verified.stream()
         .map(v -> new PathRewrite(v.source().key(), v.targetKey()))
@@ -248,19 +244,13 @@ public final class MoveSteps {
       List<MoveOutcome> failed = verified.stream()
           .<MoveOutcome>map(v -> new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, e.getMessage()))
           .toList();
-      return new Batch<>(List.of(), concat(tooLong, failed));
+      return new Batch<>(List.of(), failed);
     }
     List<CommittedRows> committed = new ArrayList<>(verified.size());
     for (VerifiedCopy v : verified) {
       committed.add(new CommittedRows(v, rows.getOrDefault(v.source().key(), 0)));
     }
-    return new Batch<>(committed, tooLong);
-  }
-
-  private static List<MoveOutcome> concat(List<MoveOutcome> a, List<MoveOutcome> b) {
-    List<MoveOutcome> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
+    return new Batch<>(committed, List.of());
   }
 
   /**

@@ -18,6 +18,12 @@ public final class SummaryCounter implements MigrationListener {
   private final LongAdder wouldCopy = new LongAdder();
   private final LongAdder rowsToRewrite = new LongAdder();
   private final LongAdder done = new LongAdder();
+  private final boolean dryRun;
+
+  /** @param dryRun rows found by the sweep are then counted as rows to rewrite, not rewritten */
+  public SummaryCounter(boolean dryRun) {
+    this.dryRun = dryRun;
+  }
 
   @Override
   public void listed(int listedCount, int matchedCount) {
@@ -54,7 +60,7 @@ public final class SummaryCounter implements MigrationListener {
 
   @Override
   public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
-    rowsRewritten.add(rows);
+    (dryRun ? rowsToRewrite : rowsRewritten).add(rows);
   }
 
   /** Objects with a final outcome so far. */

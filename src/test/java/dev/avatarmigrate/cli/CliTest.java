@@ -157,7 +157,8 @@ class CliTest {
     CommandLine reference = new CommandLine(new AvatarMigrateCommand(ConfigSource.of(Map.of()), (s, v) -> 0));
     for (OptionSpec option : reference.getCommandSpec().options()) {
       for (String name : option.names()) {
-        assertTrue(help.contains(name), () -> "help lacks " + name + ":\n" + help);
+        String shown = option.negatable() ? "--[no-]" + name.substring(2) : name;
+        assertTrue(help.contains(shown), () -> "help lacks " + shown + ":\n" + help);
       }
     }
     for (String argument : new String[] {"SOURCE", "TARGET", "DATABASE"}) {

@@ -151,11 +151,11 @@ class SettingsPrecedenceTest {
     Settings s = settings();
     assertEquals(URI.create("http://127.0.0.1:9000"), s.s3().endpoint());
     assertTrue(s.s3().pathStyle());
-    assertFalse(settings("--path-style", "false").s3().pathStyle());
+    assertFalse(settings("--no-path-style").s3().pathStyle());
     env.put("AVATARMIGRATE_PATH_STYLE", "off");
     assertFalse(settings().s3().pathStyle());
-    assertTrue(settings("--path-style=true").s3().pathStyle());
-    // A bare --path-style takes the next word as its value when that is not an option.
+    assertTrue(settings("--path-style").s3().pathStyle());
+    // A switch never swallows the positional argument after it.
     assertTrue(settings("--path-style", "--concurrency", "4").s3().pathStyle());
   }
 

@@ -255,7 +255,7 @@ public final class FakeObjectStore implements ObjectStore {
 
   @Override
   public synchronized String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
-      CopySettings settings) {
+      boolean replace, CopySettings settings) {
     String from = sourceBucket + "/" + source.key();
     try {
       injected(Operation.COPY, source.key(), "copy", targetBucket);
@@ -276,6 +276,11 @@ public final class FakeObjectStore implements ObjectStore {
     if (!buckets.containsKey(targetBucket)) {
       log.add("copy", targetBucket, List.of(targetKey), "failed FATAL", from);
       throw new StoreFailure(StoreFailure.Kind.FATAL, "NoSuchBucket " + targetBucket, null);
+    }
+    if (!replace && buckets.get(targetBucket).containsKey(targetKey)) {
+      log.add("copy", targetBucket, List.of(targetKey), "failed CHANGED", from);
+      throw new StoreFailure(StoreFailure.Kind.CHANGED,
+          "copy s3://" + from + ": PreconditionFailed (HTTP 412), If-None-Match: the target exists", null);
     }
     byte[] bytes = current.content().clone();
     if (corruptCopies.contains(source.key())) {

@@ -100,6 +100,27 @@ class MoveStepsTest {
   }
 
   @Test
+  void aTargetWrittenByTheLiveServiceAfterTheCheckIsNeverOverwritten() {
+    StoredObject s = source("avatar-1.png", "legacy");
+    // The check saw nothing at the target; the live service writes one before the copy lands.
+    Optional<StoredObject> checked = store.head(DST, "avatar/avatar-1.png");
+    store.put(DST, "avatar/avatar-1.png", "uploaded by the user just now");
+    Step<Copied> step = steps().copy(s, checked);
+    assertInstanceOf(MoveOutcome.Conflict.class, step.ended());
+    assertEquals("uploaded by the user just now",
+        new String(store.content(DST, "avatar/avatar-1.png").orElseThrow(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aTargetIdenticalToTheSourceThatAppearedAfterTheCheckIsAlreadyPresent() {
+    StoredObject s = source("avatar-1.png", "legacy");
+    Optional<StoredObject> checked = store.head(DST, "avatar/avatar-1.png");
+    store.put(DST, "avatar/avatar-1.png", "legacy");
+    Step<Copied> step = steps().copy(s, checked);
+    assertFalse(step.next().madeCopy());
+  }
+
+  @Test
   void overwriteReplacesADifferentTarget() {
     StoredObject s = source("avatar-1.png", "legacy");
     store.put(DST, "avatar/avatar-1.png", "other");
@@ -120,7 +141,8 @@ class MoveStepsTest {
     List<String> sequence = store.log().all().stream()
         .filter(o -> o.what().equals("copy") || o.what().equals("head"))
         .map(o -> o.what() + " " + o.outcome()).toList();
-    assertEquals(List.of("copy failed CHANGED", "head present", "copy ok"), sequence);
+    // After the 412: the target is looked at first (nothing there), then the source is re-read.
+    assertEquals(List.of("copy failed CHANGED", "head absent", "head present", "copy ok"), sequence);
   }
 
   @Test
@@ -266,20 +288,14 @@ class MoveStepsTest {
   }
 
   @Test
-  void aTargetPathLongerThanTheColumnFailsWithoutTouchingRows() {
+  void aTargetPathLongerThanTheColumnFailsBeforeAnythingIsCopied() {
     MoveSteps steps = steps(OnConflict.SKIP, false, false, "avatar/avatar-1.png".length());
-    StoredObject fits = source("avatar-1.png", "a");
     StoredObject tooLong = source("avatar-12.png", "b");
-    List<VerifiedCopy> verified = List.of(steps.verify(steps.copy(fits, Optional.empty()).next()).next(),
-        steps.verify(steps.copy(tooLong, Optional.empty()).next()).next());
-    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, false);
-    assertEquals(1, batch.next().size());
-    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, batch.ended().get(0));
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps.copy(tooLong, Optional.empty()).ended());
     assertEquals(tooLong.key(), failed.source().key());
-    assertEquals(Stage.ROWS, failed.stage());
+    assertEquals(Stage.COPY, failed.stage());
+    assertEquals(0, count("copy"));
     assertEquals(1, table.count(tooLong.key()));
-    assertTrue(store.log().all().stream().filter(o -> o.what().equals("rewrite"))
-        .noneMatch(o -> o.keys().contains(tooLong.key())));
   }
 
   @Test
