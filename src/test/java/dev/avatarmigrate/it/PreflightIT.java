@@ -1,0 +1,112 @@
+package dev.avatarmigrate.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarmigrate.testing.AvatarWorld;
+import dev.avatarmigrate.testing.AvatarWorld.Result;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Anything unusable stops the run before the first write, with one line naming it and exit code 3. */
+class PreflightIT {
+
+  private static void assertOneLine(Result r) {
+    assertEquals(1, r.err().strip().lines().count(), "one line:\n" + r.err());
+  }
+
+  @Test
+  void missingSourceBucketIsNamed() {
+    AvatarWorld w = AvatarWorld.create();
+    Result r = w.runWith(w.env(), "no-such-legacy-bucket", w.production, w.database).expectExit(3);
+    assertTrue(r.err().contains("bucket no-such-legacy-bucket does not exist"), r.err());
+    assertOneLine(r);
+  }
+
+  @Test
+  void missingTableAndColumnAreNamed() {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(2);
+    Result table = w.run("--table", "profiles").expectExit(3);
+    assertTrue(table.err().contains("table " + w.database + ".profiles does not exist"), table.err());
+    Result column = w.run("--column", "avatar_key").expectExit(3);
+    assertTrue(column.err().contains("column avatar_key does not exist"), column.err());
+    assertEquals(2, w.objects(w.legacy).size(), "nothing was moved");
+  }
+
+  @Test
+  void missingDatabaseIsNamed() {
+    AvatarWorld w = AvatarWorld.create();
+    Result r = w.runWith(w.env(), w.legacy, w.production, "no_such_db").expectExit(3);
+    assertTrue(r.err().contains("database no_such_db does not exist"), r.err());
+  }
+
+  @Test
+  void wrongDatabasePasswordIsRefusedWithoutEverPrintingIt() throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    String user = "am_" + Long.toHexString(System.nanoTime()).substring(0, 8);
+    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+      s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'right-Passw0rd'");
+      s.execute("GRANT SELECT, UPDATE ON `" + w.database + "`.* TO '" + user + "'@'%'");
+    }
+    Map<String, String> env = w.env();
+    env.put("DB_USER", user);
+    env.put("DB_PASSWORD", "s3cr3t-Wr0ng-Pa55");
+    Result r = w.runWith(env, "-vv", w.legacy, w.production, w.database).expectExit(3);
+    assertTrue(r.err().contains("refused the login of user '" + user + "'"), r.err());
+    assertFalse((r.out() + r.err()).contains("s3cr3t-Wr0ng-Pa55"), "the password leaked:\n" + r.err());
+  }
+
+  @Test
+  void wrongAwsSecretIsRefusedWithoutEverPrintingIt() {
+    AvatarWorld w = AvatarWorld.create();
+    Map<String, String> env = w.env();
+    env.put("AWS_SECRET_ACCESS_KEY", "wr0ng-S3cret-K3y");
+    Result r = w.runWith(env, "-vv", w.legacy, w.production, w.database).expectExit(3);
+    assertFalse((r.out() + r.err()).contains("wr0ng-S3cret-K3y"), "the secret leaked:\n" + r.err());
+  }
+
+  @Test
+  void userWithoutUpdatePrivilegeGetsTheGrantToRun() throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    String user = "ro_" + Long.toHexString(System.nanoTime()).substring(0, 8);
+    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+      s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'");
+      s.execute("GRANT SELECT ON `" + w.database + "`.* TO '" + user + "'@'%'");
+    }
+    Map<String, String> env = w.env();
+    env.put("DB_USER", user);
+    env.put("DB_PASSWORD", "pw");
+    Result r = w.runWith(env, w.legacy, w.production, w.database).expectExit(3);
+    assertTrue(r.err().contains("GRANT SELECT, UPDATE ON " + w.database + ".avatars"), r.err());
+  }
+
+  @Test
+  void missingIndexIsAWarningWithTheStatementToRun() {
+    AvatarWorld w = AvatarWorld.create(w0(), false);
+    w.seedAvatars(2);
+    Result r = w.run().expectExit(0);
+    assertTrue(r.err().contains("no index covers avatars.path"), r.err());
+    assertTrue(r.err().contains("CREATE INDEX avatars_path_idx ON `avatars` (`path`);"), r.err());
+  }
+
+  private static dev.avatarmigrate.testing.S3ProxyServer w0() {
+    return dev.avatarmigrate.testing.S3ProxyServer.shared();
+  }
+
+  @Test
+  void malformedArgumentsExitTwoBeforeAnyNetworkCall() {
+    AvatarWorld w = AvatarWorld.create();
+    Map<String, String> env = w.env();
+    env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
+    env.put("DB_PORT", "1");
+    assertTrue(w.runWith(env, "s3://", w.production, w.database).expectExit(2).err().contains("SOURCE"));
+    assertTrue(w.runWith(env, "--table", "a;drop", w.legacy, w.production, w.database).expectExit(2)
+        .err().contains("not a valid table or column name"));
+    assertTrue(w.runWith(env, "--method", "turbo", w.legacy, w.production, w.database).expectExit(2)
+        .err().contains("--method 'turbo' is not one of object|sync"));
+  }
+}

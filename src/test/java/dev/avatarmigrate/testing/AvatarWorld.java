@@ -1,0 +1,269 @@
+package dev.avatarmigrate.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarmigrate.cli.Cli;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * One isolated world for a scenario: a legacy and a production bucket on the shared S3Proxy, a database
+ * with an {@code avatars(path)} table on the shared MariaDB, and ways to run the tool against them
+ * (in-process, or as the built jar) and to read the end state back.
+ */
+public final class AvatarWorld {
+  public static final String TABLE = "avatars";
+  public static final String COLUMN = "path";
+
+  public final S3ProxyServer s3;
+  public final TestDatabase db;
+  public final String legacy;
+  public final String production;
+  public final String database;
+
+  private AvatarWorld(S3ProxyServer s3, boolean indexed) {
+    this.s3 = s3;
+    this.db = TestDatabase.shared();
+    this.legacy = s3.uniqueBucket("legacy");
+    this.production = s3.uniqueBucket("production");
+    try {
+      this.database = db.createDatabase("avatars");
+      db.createAvatarTable(database, TABLE, COLUMN, indexed);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot create the test database", e);
+    }
+  }
+
+  public static AvatarWorld create() {
+    return new AvatarWorld(S3ProxyServer.shared(), true);
+  }
+
+  public static AvatarWorld create(S3ProxyServer s3, boolean indexed) {
+    return new AvatarWorld(s3, indexed);
+  }
+
+  // ---- seeding ------------------------------------------------------------------------------------
+
+  public void put(String bucket, String key, byte[] bytes, String contentType, Map<String, String> metadata) {
+    s3.client().putObject(b -> b.bucket(bucket).key(key).contentType(contentType).metadata(metadata),
+        RequestBody.fromBytes(bytes));
+  }
+
+  public void put(String bucket, String key, byte[] bytes) {
+    put(bucket, key, bytes, "image/png", Map.of());
+  }
+
+  /** A deterministic PNG-sized payload, different for every name. */
+  public static byte[] avatarBytes(String name, int size) {
+    byte[] bytes = new byte[size];
+    long seed = name.hashCode() * 6364136223846793005L + 1442695040888963407L;
+    for (int i = 0; i < size; i++) {
+      seed = seed * 6364136223846793005L + 1442695040888963407L;
+      bytes[i] = (byte) (seed >>> 56);
+    }
+    return bytes;
+  }
+
+  public void rows(List<String> paths) {
+    try {
+      db.insertPaths(database, TABLE, COLUMN, paths);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public void rows(String... paths) {
+    rows(List.of(paths));
+  }
+
+  /**
+   * Seeds {@code count} legacy avatars {@code image/avatar-<i>.png} of a few KiB, each with one row, and
+   * returns their names.
+   */
+  public List<String> seedAvatars(int count) {
+    List<String> names = new ArrayList<>(count);
+    List<String> paths = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String name = "avatar-" + i + ".png";
+      put(legacy, "image/" + name, avatarBytes(name, 512 + (i % 7) * 300));
+      names.add(name);
+      paths.add("image/" + name);
+    }
+    rows(paths);
+    return names;
+  }
+
+  // ---- reading the end state ----------------------------------------------------------------------
+
+  public List<String> paths() {
+    try {
+      return db.selectColumn(database, TABLE, COLUMN);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Key → size of every object in {@code bucket}, sorted. */
+  public Map<String, Long> objects(String bucket) {
+    Map<String, Long> all = new TreeMap<>();
+    for (var page : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket))) {
+      for (S3Object o : page.contents()) {
+        all.put(o.key(), o.size());
+      }
+    }
+    return all;
+  }
+
+  public Optional<byte[]> bytes(String bucket, String key) {
+    try {
+      return Optional.of(s3.client().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    }
+  }
+
+  public HeadObjectResponse head(String bucket, String key) {
+    return s3.client().headObject(b -> b.bucket(bucket).key(key));
+  }
+
+  public boolean exists(String bucket, String key) {
+    try {
+      head(bucket, key);
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** The safety invariant: every row points at an object that exists, in the bucket its prefix names. */
+  public void assertEveryRowPointsAtAnObject() {
+    List<String> missing = new ArrayList<>();
+    for (String path : paths()) {
+      String bucket = path.startsWith("avatar/") ? production : legacy;
+      if (!exists(bucket, path)) {
+        missing.add(bucket + "/" + path);
+      }
+    }
+    assertTrue(missing.isEmpty(), "rows point at nothing: " + missing);
+  }
+
+  /** Every listed avatar moved byte-identical, every row rewritten, no legacy avatar left. */
+  public void assertAllMoved(Map<String, byte[]> expectedByName) {
+    for (Map.Entry<String, byte[]> e : expectedByName.entrySet()) {
+      Optional<byte[]> moved = bytes(production, "avatar/" + e.getKey());
+      assertTrue(moved.isPresent(), "not at the target: " + e.getKey());
+      assertTrue(java.util.Arrays.equals(e.getValue(), moved.get()), "bytes differ: " + e.getKey());
+      assertTrue(!exists(legacy, "image/" + e.getKey()), "source still there: " + e.getKey());
+    }
+    for (String path : paths()) {
+      assertTrue(!path.startsWith("image/avatar-") || !expectedByName.containsKey(path.substring(6)),
+          "row not rewritten: " + path);
+    }
+  }
+
+  // ---- running the tool ---------------------------------------------------------------------------
+
+  public Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("AWS_ACCESS_KEY_ID", s3.accessKey());
+    env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
+    env.put("AWS_REGION", s3.region());
+    env.put("AWS_ENDPOINT_URL", s3.endpoint().toString());
+    env.put("DB_HOST", db.host());
+    env.put("DB_PORT", String.valueOf(db.port()));
+    env.put("DB_USER", db.user());
+    env.put("DB_PASSWORD", db.password() == null ? "" : db.password());
+    return env;
+  }
+
+  /** The options followed by SOURCE TARGET DATABASE for this world. */
+  public String[] args(String... options) {
+    List<String> all = new ArrayList<>(List.of(options));
+    all.add(legacy);
+    all.add(production);
+    all.add(database);
+    return all.toArray(String[]::new);
+  }
+
+  /** Runs the CLI in-process, as a user would, with this world's environment. */
+  public Result run(String... options) {
+    return runWith(env(), args(options));
+  }
+
+  public Result runWith(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    Path workDir;
+    try {
+      workDir = Files.createTempDirectory("avatarMigrate-run");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int exit = Cli.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        env, workDir, false, false, args);
+    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** Starts the built jar as its own process with this world's environment. */
+  public Process startJar(Path workDir, String... options) throws IOException {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+    command.addAll(List.of(args(options)));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_") || k.startsWith("AVATARMIGRATE_"));
+    pb.environment().putAll(env());
+    return pb.start();
+  }
+
+  public static Path jar() {
+    String path = System.getProperty("avatarMigrate.jar", "target/avatarMigrate.jar");
+    Path jar = Path.of(path);
+    assertTrue(Files.isRegularFile(jar), "the built jar is missing: " + jar + " (run mvn verify)");
+    return jar;
+  }
+
+  static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  /** What one run returned. */
+  public record Result(int exit, String out, String err) {
+    public Result expectExit(int code) {
+      assertEquals(code, exit, () -> "exit code; stdout:\n" + out + "\nstderr:\n" + err);
+      return this;
+    }
+
+    /** A number from the summary table, e.g. {@code count("copied")}. */
+    public long count(String label) {
+      for (String line : out.split("\n")) {
+        String trimmed = line.trim();
+        if (trimmed.startsWith(label + " ")) {
+          String rest = trimmed.substring(label.length()).trim().split(" ")[0].replace(",", "");
+          return Long.parseLong(rest);
+        }
+      }
+      throw new AssertionError("no '" + label + "' in the summary:\n" + out + "\n" + err);
+    }
+  }
+}
