@@ -42,14 +42,14 @@ public final class CopyRule {
   }
 
   /**
-   * A listing shows no metadata: a target of the source's size whose ETag is a multipart one may be a
-   * multipart copy of this very source, which only a HEAD (its recorded source ETag) can tell.
+   * A listing shows no metadata: a target of the source's size with another ETag may be a copy of this
+   * very source whose ETag could not be kept (multipart, KMS); only a HEAD, showing the source ETag the
+   * copy recorded, can tell it from a conflict.
    */
   public static boolean needsHead(StoredObject source, StoredObject listedTarget) {
     return listedTarget.size() == source.size()
         && !Objects.equals(source.etag(), listedTarget.etag())
-        && listedTarget.copiedFromEtag() == null
-        && listedTarget.etag() != null && listedTarget.etag().contains("-");
+        && listedTarget.copiedFromEtag() == null;
   }
 
   /** A finished copy is verified when the target has the source's size and the ETag the copy promised. */

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -128,7 +129,7 @@ public final class S3ObjectStore implements ObjectStore {
       boolean replace, CopySettings settings) {
     String what = "copy s3://" + sourceBucket + "/" + source.key();
     try {
-      if (source.size() > settings.multipartThreshold() || isMultipartEtag(source.etag())) {
+      if (source.size() > settings.multipartThreshold()) {
         return multipart.copy(sourceBucket, source, targetBucket, targetKey, replace, settings);
       }
       CopyObjectRequest.Builder request = CopyObjectRequest.builder()
@@ -139,6 +140,21 @@ public final class S3ObjectStore implements ObjectStore {
           .copySourceIfMatch(quoted(source.etag()));
       if (!replace) {
         request.ifNoneMatch("*");
+      }
+      if (etagWillDiffer(source, settings)) {
+        // The copy's ETag cannot equal the source's (the source was a multipart upload, or the copy is
+        // encrypted with KMS): record the source ETag, so a re-run recognises the copy as this source.
+        // That takes REPLACE, which needs every header and metadata entry restated from the source.
+        HeadObjectResponse head = client.headObject(b -> b.bucket(sourceBucket).key(source.key())
+            .ifMatch(quoted(source.etag())));
+        request.metadataDirective(MetadataDirective.REPLACE)
+            .metadata(MultipartCopier.withSourceEtag(head.metadata(), source.etag()))
+            .contentType(head.contentType())
+            .cacheControl(head.cacheControl())
+            .contentEncoding(head.contentEncoding())
+            .contentDisposition(head.contentDisposition())
+            .contentLanguage(head.contentLanguage())
+            .expires(head.expires());
       }
       String storageClass = storageClass(source, settings);
       if (storageClass != null) {
@@ -167,6 +183,10 @@ public final class S3ObjectStore implements ObjectStore {
     }
     String kept = source.storageClass();
     return kept == null || kept.isBlank() || "STANDARD".equals(kept) ? null : kept;
+  }
+
+  static boolean etagWillDiffer(StoredObject source, CopySettings settings) {
+    return isMultipartEtag(source.etag()) || "aws:kms".equals(settings.sse());
   }
 
   /** A multipart upload's ETag is a hash of part hashes with "-N"; a copy by CopyObject cannot keep it. */
