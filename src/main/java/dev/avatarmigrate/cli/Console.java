@@ -18,6 +18,7 @@ final class Console implements MigrationListener {
   private static final long LOG_EVERY_MILLIS = 5_000;
   private static final long REDRAW_MILLIS = 250;
 
+  private final long logEveryMillis;
   private final PrintStream err;
   private final boolean terminal;
   private final int verbosity;
@@ -29,6 +30,11 @@ final class Console implements MigrationListener {
 
   /** @param verbosity -1 quiet, 0 normal, 1 and up verbose */
   Console(PrintStream err, boolean terminal, int verbosity) {
+    this(err, terminal, verbosity, LOG_EVERY_MILLIS);
+  }
+
+  Console(PrintStream err, boolean terminal, int verbosity, long logEveryMillis) {
+    this.logEveryMillis = logEveryMillis;
     this.err = err;
     this.terminal = terminal;
     this.verbosity = verbosity;
@@ -44,13 +50,13 @@ final class Console implements MigrationListener {
       long lastLog = System.currentTimeMillis();
       while (!Thread.currentThread().isInterrupted()) {
         try {
-          Thread.sleep(REDRAW_MILLIS);
+          Thread.sleep(Math.min(REDRAW_MILLIS, logEveryMillis));
         } catch (InterruptedException e) {
           return;
         }
         if (terminal) {
           redraw();
-        } else if (System.currentTimeMillis() - lastLog >= LOG_EVERY_MILLIS) {
+        } else if (System.currentTimeMillis() - lastLog >= logEveryMillis) {
           lastLog = System.currentTimeMillis();
           line("progress: " + progressText());
         }

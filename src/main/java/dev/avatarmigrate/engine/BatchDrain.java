@@ -8,12 +8,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A bounded queue drained by one thread in batches: a batch goes when it is full, or when nothing has
- * arrived for a moment, so a slow trickle is not held back waiting for a full batch.
+ * A bounded queue drained by one thread in batches: a batch goes when it is full, or when its oldest item
+ * has waited {@link #MAX_WAIT_MILLIS}, so a slow trickle is never held back waiting for a full batch.
  */
 final class BatchDrain<T> {
-  // 100 ms: long enough to gather a batch when objects stream in, short enough to be invisible to a person.
-  private static final long IDLE_FLUSH_MILLIS = 100;
+  // 200 ms: long enough to gather a batch when objects stream in, short enough that rows follow their
+  // copies closely and a person watching sees steady progress.
+  private static final long MAX_WAIT_MILLIS = 200;
 
   private final BlockingQueue<T> queue;
   private final int batchSize;
@@ -43,24 +44,30 @@ final class BatchDrain<T> {
   /** Runs on the draining thread until {@link #upstreamDone} and the queue is empty. */
   void drain() {
     List<T> batch = new ArrayList<>(batchSize);
+    long deadline = 0;
     while (true) {
+      long wait = batch.isEmpty() ? MAX_WAIT_MILLIS : Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
       T item;
       try {
-        item = queue.poll(IDLE_FLUSH_MILLIS, TimeUnit.MILLISECONDS);
+        item = queue.poll(wait, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
       if (item != null) {
+        if (batch.isEmpty()) {
+          deadline = System.nanoTime() + MAX_WAIT_MILLIS * 1_000_000;
+        }
         batch.add(item);
         queue.drainTo(batch, batchSize - batch.size());
       }
       boolean finished = item == null && upstreamDone && queue.isEmpty();
-      if (batch.size() >= batchSize || ((item == null || finished) && !batch.isEmpty())) {
+      boolean due = !batch.isEmpty() && (batch.size() >= batchSize || System.nanoTime() >= deadline || finished);
+      if (due) {
         flush.accept(batch);
         batch = new ArrayList<>(batchSize);
       }
-      if (finished) {
+      if (finished && batch.isEmpty()) {
         return;
       }
     }
