@@ -42,12 +42,13 @@ public final class Migration {
     MovePlan plan = MovePlan.of(settings);
     PathTable.TableCheck check = preflight(plan);
 
-    MoveSteps steps = new MoveSteps(store, table, plan, check.maxPathLength());
+    MoveRun run = new MoveRun(new MoveSteps(store, table, plan, check.maxPathLength()), store, plan,
+        settings.concurrency(), listener, stop);
     listener.phase(settings.dryRun() ? "planning (dry run: nothing is written)" : "moving");
     if (settings.method() == Method.SYNC) {
-      new SyncPipeline(steps, store, plan, settings.concurrency(), listener, stop).run();
+      new SyncPipeline(run).run();
     } else {
-      new ObjectPipeline(steps, store, plan, settings.concurrency(), listener, stop).run();
+      new ObjectPipeline(run).run();
     }
     stop.rethrowFatal();
 
@@ -55,7 +56,7 @@ public final class Migration {
       listener.phase("checking rows left with legacy paths");
       ExecutorService pool = Executors.newFixedThreadPool(settings.concurrency(), SyncPipeline.daemon("avatarMigrate-sweep"));
       try {
-        new RowSweep(steps, store, table, plan, listener, stop).run(pool);
+        new RowSweep(run, table).run(pool);
       } finally {
         pool.shutdownNow();
       }

@@ -21,6 +21,7 @@ final class ObjectPipeline {
   private static final int WORK_QUEUE = 2000;
   private static final StoredObject END = new StoredObject("", -1, "");
 
+
   private final MoveSteps steps;
   private final ObjectStore store;
   private final MovePlan plan;
@@ -28,14 +29,13 @@ final class ObjectPipeline {
   private final MigrationListener listener;
   private final StopSignal stop;
 
-  ObjectPipeline(MoveSteps steps, ObjectStore store, MovePlan plan, int concurrency, MigrationListener listener,
-      StopSignal stop) {
-    this.steps = steps;
-    this.store = store;
-    this.plan = plan;
-    this.concurrency = concurrency;
-    this.listener = listener;
-    this.stop = stop;
+  ObjectPipeline(MoveRun run) {
+    this.steps = run.steps();
+    this.store = run.store();
+    this.plan = run.plan();
+    this.concurrency = run.concurrency();
+    this.listener = run.listener();
+    this.stop = run.stop();
   }
 
   void run() {

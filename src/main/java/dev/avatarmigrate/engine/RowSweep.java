@@ -25,14 +25,13 @@ final class RowSweep {
   private final MigrationListener listener;
   private final StopSignal stop;
 
-  RowSweep(MoveSteps steps, ObjectStore store, PathTable table, MovePlan plan, MigrationListener listener,
-      StopSignal stop) {
-    this.steps = steps;
-    this.store = store;
+  RowSweep(MoveRun run, PathTable table) {
+    this.steps = run.steps();
+    this.store = run.store();
     this.table = table;
-    this.plan = plan;
-    this.listener = listener;
-    this.stop = stop;
+    this.plan = run.plan();
+    this.listener = run.listener();
+    this.stop = run.stop();
   }
 
   private enum Found {

@@ -30,23 +30,23 @@ final class SyncPipeline {
   // Chunks waiting for rows and deletes while the next one copies; bounds memory to a few chunks.
   private static final int CHUNKS_IN_FLIGHT = 2;
 
+  private final Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
+  private String previousTargetKey;
+
   private final MoveSteps steps;
   private final ObjectStore store;
   private final MovePlan plan;
   private final int concurrency;
   private final MigrationListener listener;
   private final StopSignal stop;
-  private final Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
-  private String previousTargetKey;
 
-  SyncPipeline(MoveSteps steps, ObjectStore store, MovePlan plan, int concurrency, MigrationListener listener,
-      StopSignal stop) {
-    this.steps = steps;
-    this.store = store;
-    this.plan = plan;
-    this.concurrency = concurrency;
-    this.listener = listener;
-    this.stop = stop;
+  SyncPipeline(MoveRun run) {
+    this.steps = run.steps();
+    this.store = run.store();
+    this.plan = run.plan();
+    this.concurrency = run.concurrency();
+    this.listener = run.listener();
+    this.stop = run.stop();
   }
 
   void run() {
