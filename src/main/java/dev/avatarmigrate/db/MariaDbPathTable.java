@@ -206,7 +206,7 @@ public final class MariaDbPathTable implements PathTable {
         SqlRetry.pause(attempt);
       }
     }
-    String reason = Connections.firstLine(last == null ? null : last.getMessage());
+    String reason = Connections.firstLine(last == null ? null : SqlRetry.statementError(last).getMessage());
     if (last != null && SqlRetry.connectionLost(last)) {
       // Retried for about 20 s on fresh connections: the database is gone, and nothing can continue.
       throw new PreflightException("lost the database at " + connections.target().displayUrl() + " (" + reason
