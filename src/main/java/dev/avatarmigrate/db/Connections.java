@@ -4,6 +4,7 @@ import dev.avatarmigrate.config.DatabaseTarget;
 import dev.avatarmigrate.engine.PreflightException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -21,6 +22,15 @@ final class Connections {
   }
 
   Connection open() {
+    try {
+      return connect();
+    } catch (SQLException e) {
+      throw classify(e);
+    }
+  }
+
+  /** As {@link #open}, with the driver's error left to the caller, which may retry a lost server. */
+  Connection connect() throws SQLException {
     Properties props = new Properties();
     if (target.user() != null) {
       props.setProperty("user", target.user());
@@ -29,18 +39,30 @@ final class Connections {
       props.setProperty("password", target.password());
     }
     props.setProperty("connectTimeout", "10000");
-    try {
-      Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
-      try (Statement s = c.createStatement()) {
-        // The live service wins a row-lock conflict: the tool gives up after 2 s and retries later,
-        // instead of holding the service's writers behind it for the default 50 s.
-        s.execute("SET SESSION innodb_lock_wait_timeout = 2");
-        // A path longer than the column must fail loudly, never be truncated into a path to nothing.
-        s.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')");
+    Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
+    try (Statement s = c.createStatement()) {
+      // The live service wins a row-lock conflict: the tool gives up after 2 s and retries later,
+      // instead of holding the service's writers behind it for the default 50 s.
+      s.execute("SET SESSION innodb_lock_wait_timeout = 2");
+      // Read committed: the compare-and-set needs no snapshot, and under repeatable read its next-key locks
+      // also lock the gaps beside each rewritten path, so a new row the live service inserts there (an
+      // upload) waits behind the tool's transaction. Statement-based binary logging refuses row changes in
+      // read committed, so such a server keeps its level.
+      try (ResultSet rs = s.executeQuery("SELECT @@log_bin = 1 AND @@binlog_format = 'STATEMENT'")) {
+        if (rs.next() && !rs.getBoolean(1)) {
+          c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        }
       }
+      // A path longer than the column must fail loudly, never be truncated into a path to nothing.
+      s.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')");
       return c;
     } catch (SQLException e) {
-      throw classify(e);
+      try {
+        c.close();
+      } catch (SQLException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
     }
   }
 

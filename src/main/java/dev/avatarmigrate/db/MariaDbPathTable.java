@@ -191,7 +191,7 @@ public final class MariaDbPathTable implements PathTable {
     for (int attempt = 1; attempt <= SqlRetry.MAX_ATTEMPTS; attempt++) {
       try {
         if (connection == null || connection.isClosed()) {
-          connection = connections.open();
+          connection = reconnect();
         }
         return work.run(connection);
       } catch (SQLException e) {
@@ -206,13 +206,28 @@ public final class MariaDbPathTable implements PathTable {
         SqlRetry.pause(attempt);
       }
     }
-    String reason = Connections.firstLine(last == null ? null : last.getMessage());
+    String reason = Connections.firstLine(last == null ? null : SqlRetry.statementError(last).getMessage());
     if (last != null && SqlRetry.connectionLost(last)) {
       // Retried for about 20 s on fresh connections: the database is gone, and nothing can continue.
       throw new PreflightException("lost the database at " + connections.target().displayUrl() + " (" + reason
           + "); everything done so far is safe: run again once it is back", last);
     }
     throw new IllegalStateException("the database refused the statement: " + reason, last);
+  }
+
+  /**
+   * A fresh connection. Failing to get one because the server is gone (restarting, failing over, or the
+   * connection killed as it opens) is retried like a lost connection; a refused login is not.
+   */
+  private Connection reconnect() throws SQLException {
+    try {
+      return connections.connect();
+    } catch (SQLException e) {
+      if (SqlRetry.connectionLost(e)) {
+        throw e;
+      }
+      throw connections.classify(e);
+    }
   }
 
   private static void rollbackQuietly(Connection c) {

@@ -1,5 +1,6 @@
 package dev.avatarmigrate.db;
 
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
@@ -22,7 +23,8 @@ final class SqlRetry {
   private SqlRetry() {}
 
   /** The connection is gone and must be replaced before the next attempt. */
-  static boolean connectionLost(SQLException e) {
+  static boolean connectionLost(SQLException failure) {
+    SQLException e = statementError(failure);
     String state = e.getSQLState();
     return e instanceof SQLNonTransientConnectionException
         || e instanceof SQLTransientConnectionException
@@ -33,9 +35,22 @@ final class SqlRetry {
   }
 
   /** Another attempt may succeed: a lost connection, a lock wait given up, a deadlock victim. */
-  static boolean retryable(SQLException e) {
+  static boolean retryable(SQLException failure) {
+    SQLException e = statementError(failure);
     return connectionLost(e) || e.getErrorCode() == LOCK_WAIT_TIMEOUT || e.getErrorCode() == DEADLOCK
         || e.getErrorCode() == QUERY_INTERRUPTED;
+  }
+
+  /**
+   * The error of the statement that failed. A batch's failure wraps it, and MariaDB Connector/J often leaves
+   * the wrapper without error code or SQL state, so a lost connection or a lock wait would look permanent.
+   */
+  static SQLException statementError(SQLException e) {
+    SQLException s = e;
+    while (s instanceof BatchUpdateException && s.getCause() instanceof SQLException cause) {
+      s = cause;
+    }
+    return s;
   }
 
   /** Exponential backoff with full jitter. */
