@@ -26,7 +26,8 @@ public final class Bench {
   /** One contender: how to run it, and whether it rewrites rows (avatarMigrate) or only moves objects. */
   record Tool(String label, boolean rewritesRows, List<String> command, Map<String, String> env) {}
 
-  private record Run(TimedProcess.Result result, Double inToolSeconds, BenchWorld.Verdict verdict) {}
+  private record Run(TimedProcess.Result result, double serverCpuSeconds, Double inToolSeconds,
+      BenchWorld.Verdict verdict) {}
 
   private final int n = intSetting("BENCH_N", 10_000);
   private final int reps = intSetting("BENCH_REPS", 3);
@@ -34,6 +35,8 @@ public final class Bench {
   private final List<String> concurrencies = words(setting("BENCH_CONCURRENCY", ""));
   private final List<String> javaOpts = words(setting("BENCH_JAVA_OPTS", WRAPPER_JAVA_OPTS));
   private final boolean jfr = !setting("BENCH_JFR", "").isBlank();
+  private final boolean verbose = !setting("BENCH_VERBOSE", "").isBlank();
+  private final boolean serverJfr = !setting("BENCH_S3PROXY_JFR", "").isBlank();
   private final boolean warmUp = !setting("BENCH_WARMUP", "1").equals("0");
   private final Path project = Path.of("").toAbsolutePath();
   private final Path work = project.resolve(setting("BENCH_DIR", "target/bench"));
@@ -78,7 +81,7 @@ public final class Bench {
         // S3Proxy's copy, list and delete paths are cold after seeding: one untimed move warms them for everyone.
         Tool first = tools.get(0);
         System.err.println("warm-up (not timed): " + first.label());
-        Run r = runOnce(first, world, runDir, logs.resolve("warmup"));
+        Run r = runOnce(first, s3, world, runDir, logs.resolve("warmup"));
         System.err.printf("  %.1f s, %s%n", r.result().wallSeconds(), r.verdict().text());
       }
       String failure = null;
@@ -86,10 +89,11 @@ public final class Bench {
       for (int rep = 0; rep < reps; rep++) {
         for (int i = 0; i < tools.size(); i++) {
           Tool tool = tools.get((i + rep) % tools.size()); // rotate, so no tool always runs first
-          Run r = runOnce(tool, world, runDir, logs.resolve(slug(tool.label()) + "-" + (rep + 1)));
+          Run r = runOnce(tool, s3, world, runDir, logs.resolve(slug(tool.label()) + "-" + (rep + 1)));
           runs.get(tool.label()).add(r);
-          System.err.printf("rep %d/%d  %-44s %6.2f s  %6.0f MiB  exit %d  %s%n", rep + 1, reps, tool.label(),
-              r.result().wallSeconds(), r.result().peakRssMiB(), r.result().exit(), r.verdict().text());
+          System.err.printf(Locale.ROOT, "rep %d/%d  %-44s %6.2f s  %6.0f MiB  %5.1f s CPU  exit %d  %s%n", rep + 1,
+              reps, tool.label(), r.result().wallSeconds(), r.result().peakRssMiB(), r.result().cpuSeconds(),
+              r.result().exit(), r.verdict().text());
           if (tool.rewritesRows() && !r.verdict().ok()) {
             failure = tool.label() + " run " + (rep + 1) + " left a wrong end state: " + r.verdict().text()
                 + " (logs: " + r.result().stdout() + ", " + r.result().stderr() + ")";
@@ -104,6 +108,8 @@ public final class Bench {
           + " %d cores; median of %d run%s, each from a freshly restored layout%n", n, LocalDatabase.describe(db),
           Runtime.getRuntime().availableProcessors(), reps, reps == 1 ? "" : "s");
       System.out.print(table(tools, runs));
+      System.out.printf(Locale.ROOT, "CPU s: the tool's user+system time; S3Proxy s: the server's CPU time during the run;"
+          + " in-tool s: avatarMigrate's own elapsed (no JVM start)%n");
       System.out.printf(Locale.ROOT, "avatarMigrate --version (JVM start only): %.2f s; logs in %s%n", jvmStart,
           project.relativize(logs));
       notes.forEach(System.out::println);
@@ -115,15 +121,34 @@ public final class Bench {
     }
   }
 
-  private Run runOnce(Tool tool, BenchWorld world, Path runDir, Path logBase) throws Exception {
+  private Run runOnce(Tool tool, S3ProxyProcess s3, BenchWorld world, Path runDir, Path logBase) throws Exception {
     world.reset();
+    if (serverJfr) {
+      s3.startRecording();
+    }
+    double serverCpu = s3.cpuSeconds();
+    Map<String, Double> threadsBefore = verbose ? s3.cpuSecondsByThread() : Map.of();
     TimedProcess.Result result = TimedProcess.run(tool.command(), tool.env(), runDir, logBase);
+    serverCpu = s3.cpuSeconds() - serverCpu;
+    if (verbose) {
+      StringBuilder line = new StringBuilder("  S3Proxy CPU s by thread:");
+      s3.cpuSecondsByThread().forEach((kind, after) -> {
+        double used = after - threadsBefore.getOrDefault(kind, 0.0);
+        if (used >= 0.05) {
+          line.append(String.format(Locale.ROOT, " %s %.1f", kind, used));
+        }
+      });
+      System.err.println(line);
+    }
+    if (serverJfr) {
+      s3.stopRecording(work.resolve("jfr").resolve("s3proxy-" + logBase.getFileName() + ".jfr"));
+    }
     BenchWorld.Verdict verdict = world.verify(tool.rewritesRows());
     if (result.exit() != 0) {
       verdict = new BenchWorld.Verdict(false, "exit " + result.exit() + "; " + verdict.text());
     }
     Double inTool = tool.rewritesRows() ? elapsed(result.stdoutText()) : null;
-    return new Run(result, inTool, verdict);
+    return new Run(result, serverCpu, inTool, verdict);
   }
 
   // ---- the contenders ---------------------------------------------------------------------------------
@@ -225,10 +250,10 @@ public final class Bench {
   private String table(List<Tool> tools, Map<String, List<Run>> runs) {
     Double rcloneRate = tools.stream().filter(t -> t.label().startsWith("rclone")).findFirst()
         .map(t -> runs.get(t.label())).filter(r -> !r.isEmpty()).map(r -> n / median(walls(r))).orElse(null);
-    String format = "%-44s %7s %10s %13s %10s %10s  %-22s %s%n";
+    String format = "%-44s %7s %10s %13s %10s %7s %10s %10s  %-22s %s%n";
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, format, "tool", "wall s", "objects/s", "peak RSS MiB", "vs rclone",
-        "in-tool s", "runs (wall s)", "end state"));
+        "CPU s", "S3Proxy s", "in-tool s", "runs (wall s)", "end state"));
     for (Tool tool : tools) {
       List<Run> rs = runs.get(tool.label());
       if (rs.isEmpty()) {
@@ -238,6 +263,8 @@ public final class Bench {
       double wall = median(walls(rs));
       double rate = n / wall;
       double rss = median(rs.stream().mapToDouble(r -> r.result().peakRssMiB()).toArray());
+      double cpu = median(rs.stream().mapToDouble(r -> r.result().cpuSeconds()).toArray());
+      double serverCpu = median(rs.stream().mapToDouble(Run::serverCpuSeconds).toArray());
       double[] inTool = rs.stream().filter(r -> r.inToolSeconds() != null).mapToDouble(Run::inToolSeconds).toArray();
       StringBuilder each = new StringBuilder();
       for (Run r : rs) {
@@ -249,6 +276,8 @@ public final class Bench {
           String.format(Locale.ROOT, "%.0f", rate),
           String.format(Locale.ROOT, "%.0f", rss),
           rcloneRate == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", rate / rcloneRate),
+          Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.1f", cpu),
+          Double.isNaN(serverCpu) ? "-" : String.format(Locale.ROOT, "%.1f", serverCpu),
           inTool.length == 0 ? "-" : String.format(Locale.ROOT, "%.2f", median(inTool)),
           each,
           verdicts.size() == 1 ? verdicts.get(0) : String.join(" / ", verdicts)));

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -80,6 +82,58 @@ final class S3ProxyProcess implements AutoCloseable {
 
   long pid() {
     return process.pid();
+  }
+
+  /** CPU time (user + system) the server has used so far, to tell what each tool costs the server. */
+  double cpuSeconds() {
+    return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
+  }
+
+  /**
+   * CPU seconds used so far per kind of thread (request threads, JIT compilers, GC, ...), from
+   * {@code /proc/PID/task/TID/stat}; names are the thread names less their numbers. Empty where there is no /proc.
+   */
+  Map<String, Double> cpuSecondsByThread() {
+    Map<String, Double> byKind = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue;
+        }
+        // pid (comm) state ppid ... field 14 utime, 15 stime, in clock ticks (100 a second on Linux)
+        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        byKind.merge(comm.replaceAll("[#0-9 -]+$", ""), seconds, Double::sum);
+      }
+    } catch (IOException | RuntimeException e) {
+      return Map.of();
+    }
+    return byKind;
+  }
+
+  /** Starts a JFR recording in the server (profile settings), to be written by {@link #stopRecording}. */
+  void startRecording() throws IOException, InterruptedException {
+    jcmd("JFR.start", "name=bench", "settings=profile");
+  }
+
+  /** Stops the recording {@link #startRecording} started and writes it to {@code file}. */
+  void stopRecording(Path file) throws IOException, InterruptedException {
+    jcmd("JFR.stop", "name=bench", "filename=" + file.toAbsolutePath());
+  }
+
+  private void jcmd(String... command) throws IOException, InterruptedException {
+    List<String> full = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(process.pid())));
+    full.addAll(List.of(command));
+    Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    if (p.waitFor() != 0) {
+      throw new IOException(String.join(" ", full) + " exited with " + p.exitValue());
+    }
   }
 
   /** A client for seeding and checking; closed with this. */

@@ -11,15 +11,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Runs one command to completion and measures its wall time and peak resident memory: with GNU time
- * ({@code /usr/bin/time -f %M}) when it is installed, else by polling {@code VmHWM} in {@code /proc} for the
- * process and its descendants.
+ * Runs one command to completion and measures its wall time, peak resident memory and CPU time: with GNU time
+ * ({@code /usr/bin/time -f "%M %U %S"}) when it is installed, else by polling {@code VmHWM} in {@code /proc} for the
+ * process and its descendants (and without CPU time).
  */
 final class TimedProcess {
   private static final Path GNU_TIME = Path.of("/usr/bin/time");
   private static final long TIMEOUT_MINUTES = 30;
 
-  record Result(int exit, double wallSeconds, double peakRssMiB, Path stdout, Path stderr) {
+  /** {@code cpuSeconds} is user + system time, NaN when unknown. */
+  record Result(int exit, double wallSeconds, double peakRssMiB, double cpuSeconds, Path stdout, Path stderr) {
     String stdoutText() throws IOException {
       return Files.readString(stdout, StandardCharsets.UTF_8);
     }
@@ -43,7 +44,7 @@ final class TimedProcess {
     boolean gnuTime = gnuTimeAvailable();
     List<String> full = new ArrayList<>();
     if (gnuTime) {
-      full.addAll(List.of(GNU_TIME.toString(), "-f", "%M", "-o", rss.toString()));
+      full.addAll(List.of(GNU_TIME.toString(), "-f", "%M %U %S", "-o", rss.toString()));
     }
     full.addAll(command);
     ProcessBuilder pb = new ProcessBuilder(full).directory(workDir.toFile())
@@ -66,14 +67,17 @@ final class TimedProcess {
     }
     double wall = (System.nanoTime() - started) / 1e9;
     long peakKiB;
+    double cpu = Double.NaN;
     if (poller != null) {
       poller.interrupt();
       poller.join();
       peakKiB = polledKiB.get();
     } else {
-      peakKiB = lastNumber(Files.readAllLines(rss, StandardCharsets.UTF_8));
+      String[] measured = lastLine(Files.readAllLines(rss, StandardCharsets.UTF_8)).split(" ");
+      peakKiB = Long.parseLong(measured[0]);
+      cpu = Double.parseDouble(measured[1]) + Double.parseDouble(measured[2]);
     }
-    return new Result(process.exitValue(), wall, peakKiB / 1024.0, out, err);
+    return new Result(process.exitValue(), wall, peakKiB / 1024.0, cpu, out, err);
   }
 
   private static Thread startPolling(Process process, AtomicLong peakKiB) {
@@ -109,13 +113,14 @@ final class TimedProcess {
     return 0;
   }
 
-  private static long lastNumber(List<String> lines) {
+  /** GNU time's "%M %U %S" line: the last one (a killed command has "Command terminated by signal" first). */
+  private static String lastLine(List<String> lines) {
     for (int i = lines.size() - 1; i >= 0; i--) {
       String l = lines.get(i).strip();
-      if (l.matches("\\d+")) {
-        return Long.parseLong(l);
+      if (l.matches("\\d+ [0-9.]+ [0-9.]+")) {
+        return l;
       }
     }
-    return 0;
+    return "0 NaN NaN";
   }
 }
