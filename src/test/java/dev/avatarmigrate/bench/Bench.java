@@ -128,17 +128,13 @@ public final class Bench {
     }
     double serverCpu = s3.cpuSeconds();
     Map<String, Double> threadsBefore = verbose ? s3.cpuSecondsByThread() : Map.of();
-    TimedProcess.Result result = TimedProcess.run(tool.command(), tool.env(), runDir, logBase);
+    TimedProcess.Result result = TimedProcess.run(tool.command(), tool.env(), runDir, logBase, verbose);
     serverCpu = s3.cpuSeconds() - serverCpu;
     if (verbose) {
-      StringBuilder line = new StringBuilder("  S3Proxy CPU s by thread:");
-      s3.cpuSecondsByThread().forEach((kind, after) -> {
-        double used = after - threadsBefore.getOrDefault(kind, 0.0);
-        if (used >= 0.05) {
-          line.append(String.format(Locale.ROOT, " %s %.1f", kind, used));
-        }
-      });
-      System.err.println(line);
+      Map<String, Double> server = new java.util.TreeMap<>();
+      s3.cpuSecondsByThread().forEach((kind, after) -> server.put(kind, after - threadsBefore.getOrDefault(kind, 0.0)));
+      System.err.println("  " + tool.label().split(" ")[0] + " CPU s by thread: " + ThreadCpu.describe(result.cpuByThread()));
+      System.err.println("  S3Proxy CPU s by thread: " + ThreadCpu.describe(server));
     }
     if (serverJfr) {
       s3.stopRecording(work.resolve("jfr").resolve("s3proxy-" + logBase.getFileName() + ".jfr"));
@@ -291,7 +287,8 @@ public final class Bench {
     command.addAll(List.of("-jar", jar.toString(), "--version"));
     double[] walls = new double[3];
     for (int i = 0; i < walls.length; i++) {
-      walls[i] = TimedProcess.run(command, cleanEnv(), runDir, logs.resolve("version-" + (i + 1))).wallSeconds();
+      walls[i] = TimedProcess.run(command, cleanEnv(), runDir, logs.resolve("version-" + (i + 1)), false)
+          .wallSeconds();
     }
     return median(walls);
   }

@@ -13,10 +13,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -41,7 +39,6 @@ final class S3ProxyProcess implements AutoCloseable {
         .region(Region.of(S3ProxyServer.REGION))
         .credentialsProvider(StaticCredentialsProvider.create(
             AwsBasicCredentials.create(S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)))
-        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(32))
         .build();
   }
 
@@ -89,30 +86,9 @@ final class S3ProxyProcess implements AutoCloseable {
     return process.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
   }
 
-  /**
-   * CPU seconds used so far per kind of thread (request threads, JIT compilers, GC, ...), from
-   * {@code /proc/PID/task/TID/stat}; names are the thread names less their numbers. Empty where there is no /proc.
-   */
+  /** CPU seconds used so far per kind of thread (request threads, JIT compilers, GC, ...). */
   Map<String, Double> cpuSecondsByThread() {
-    Map<String, Double> byKind = new TreeMap<>();
-    try (var tasks = Files.list(Path.of("/proc", String.valueOf(process.pid()), "task"))) {
-      for (Path task : tasks.toList()) {
-        String stat;
-        try {
-          stat = Files.readString(task.resolve("stat"));
-        } catch (IOException gone) {
-          continue;
-        }
-        // pid (comm) state ppid ... field 14 utime, 15 stime, in clock ticks (100 a second on Linux)
-        String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        double seconds = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
-        byKind.merge(comm.replaceAll("[#0-9 -]+$", ""), seconds, Double::sum);
-      }
-    } catch (IOException | RuntimeException e) {
-      return Map.of();
-    }
-    return byKind;
+    return ThreadCpu.byKind(ThreadCpu.of(process.pid()).values());
   }
 
   /** Starts a JFR recording in the server (profile settings), to be written by {@link #stopRecording}. */

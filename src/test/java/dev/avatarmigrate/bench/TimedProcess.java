@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,8 +20,12 @@ final class TimedProcess {
   private static final Path GNU_TIME = Path.of("/usr/bin/time");
   private static final long TIMEOUT_MINUTES = 30;
 
-  /** {@code cpuSeconds} is user + system time, NaN when unknown. */
-  record Result(int exit, double wallSeconds, double peakRssMiB, double cpuSeconds, Path stdout, Path stderr) {
+  /**
+   * {@code cpuSeconds} is user + system time, NaN when unknown; {@code cpuByThread} the CPU seconds per kind of
+   * thread when asked for (else empty).
+   */
+  record Result(int exit, double wallSeconds, double peakRssMiB, double cpuSeconds, Map<String, Double> cpuByThread,
+      Path stdout, Path stderr) {
     String stdoutText() throws IOException {
       return Files.readString(stdout, StandardCharsets.UTF_8);
     }
@@ -34,9 +39,10 @@ final class TimedProcess {
 
   /**
    * Runs {@code command} in {@code workDir} with the environment changed by {@code env} (a null value removes the
-   * variable); stdout and stderr go to {@code logBase.out} and {@code logBase.err}.
+   * variable); stdout and stderr go to {@code logBase.out} and {@code logBase.err}. With {@code byThread}, the
+   * process's threads are looked at every 100 ms to tell its CPU time per kind of thread.
    */
-  static Result run(List<String> command, Map<String, String> env, Path workDir, Path logBase)
+  static Result run(List<String> command, Map<String, String> env, Path workDir, Path logBase, boolean byThread)
       throws IOException, InterruptedException {
     Path out = logBase.resolveSibling(logBase.getFileName() + ".out");
     Path err = logBase.resolveSibling(logBase.getFileName() + ".err");
@@ -60,12 +66,18 @@ final class TimedProcess {
     Process process = pb.start();
     AtomicLong polledKiB = new AtomicLong();
     Thread poller = gnuTime ? null : startPolling(process, polledKiB);
+    Map<Long, ThreadCpu.Sample> threads = new ConcurrentHashMap<>();
+    Thread threadWatcher = byThread ? startWatchingThreads(process, threads) : null;
     if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       throw new IllegalStateException(String.join(" ", command) + " did not finish in " + TIMEOUT_MINUTES + " min");
     }
     double wall = (System.nanoTime() - started) / 1e9;
+    if (threadWatcher != null) {
+      threadWatcher.interrupt();
+      threadWatcher.join();
+    }
     long peakKiB;
     double cpu = Double.NaN;
     if (poller != null) {
@@ -77,7 +89,7 @@ final class TimedProcess {
       peakKiB = Long.parseLong(measured[0]);
       cpu = Double.parseDouble(measured[1]) + Double.parseDouble(measured[2]);
     }
-    return new Result(process.exitValue(), wall, peakKiB / 1024.0, cpu, out, err);
+    return new Result(process.exitValue(), wall, peakKiB / 1024.0, cpu, ThreadCpu.byKind(threads.values()), out, err);
   }
 
   private static Thread startPolling(Process process, AtomicLong peakKiB) {
@@ -95,6 +107,24 @@ final class TimedProcess {
         }
       }
     }, "rss-poller");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** Keeps the latest CPU time of every thread seen (a thread that ends keeps its last reading, up to 100 ms old). */
+  private static Thread startWatchingThreads(Process process, Map<Long, ThreadCpu.Sample> threads) {
+    Thread t = new Thread(() -> {
+      while (process.isAlive() && !Thread.currentThread().isInterrupted()) {
+        threads.putAll(ThreadCpu.of(process.pid()));
+        process.descendants().forEach(child -> threads.putAll(ThreadCpu.of(child.pid())));
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "thread-cpu-watcher");
     t.setDaemon(true);
     t.start();
     return t;
