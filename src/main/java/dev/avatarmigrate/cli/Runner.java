@@ -46,7 +46,7 @@ final class Runner implements AvatarMigrateCommand.Run {
     CountDownLatch finished = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       stop.request();
-      console.line("stopping: letting in-flight objects finish (Ctrl-C again or SIGKILL is safe too)");
+      console.line("stopping: letting in-flight objects finish; kill -9 is safe too, a re-run completes the job");
       try {
         finished.await(DRAIN_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
