@@ -83,6 +83,11 @@ public final class Bench {
         System.err.println("warm-up (not timed): " + first.label());
         Run r = runOnce(first, s3, world, runDir, logs.resolve("warmup"));
         System.err.printf("  %.1f s, %s%n", r.result().wallSeconds(), r.verdict().text());
+        if (first.rewritesRows() && !r.verdict().ok()) {
+          System.out.println("FAILED: the warm-up run of " + first.label() + " left a wrong end state: "
+              + r.verdict().text() + " (logs: " + r.result().stdout() + ", " + r.result().stderr() + ")");
+          return 1;
+        }
       }
       String failure = null;
       measure:
