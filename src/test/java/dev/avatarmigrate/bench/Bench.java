@@ -34,7 +34,7 @@ public final class Bench {
   private final List<String> toolNames = words(setting("BENCH_TOOLS", "object sync rclone aws"));
   private final List<String> concurrencies = words(setting("BENCH_CONCURRENCY", ""));
   private final List<String> javaOpts = words(setting("BENCH_JAVA_OPTS", WRAPPER_JAVA_OPTS));
-  private final boolean jfr = !setting("BENCH_JFR", "").isBlank();
+  private final String jfr = setting("BENCH_JFR", "").strip(); // "", "1" (the JDK's profile settings) or a .jfc
   private final boolean verbose = !setting("BENCH_VERBOSE", "").isBlank();
   private final boolean serverJfr = !setting("BENCH_S3PROXY_JFR", "").isBlank();
   private final boolean warmUp = !setting("BENCH_WARMUP", "1").equals("0");
@@ -83,6 +83,11 @@ public final class Bench {
         System.err.println("warm-up (not timed): " + first.label());
         Run r = runOnce(first, s3, world, runDir, logs.resolve("warmup"));
         System.err.printf("  %.1f s, %s%n", r.result().wallSeconds(), r.verdict().text());
+        if (first.rewritesRows() && !r.verdict().ok()) {
+          System.out.println("FAILED: the warm-up run of " + first.label() + " left a wrong end state: "
+              + r.verdict().text() + " (logs: " + r.result().stdout() + ", " + r.result().stderr() + ")");
+          return 1;
+        }
       }
       String failure = null;
       measure:
@@ -183,9 +188,9 @@ public final class Bench {
     String label = "avatarMigrate --method " + method + (concurrency.isEmpty() ? "" : " --concurrency " + concurrency);
     List<String> command = new ArrayList<>(List.of(javaBinary()));
     command.addAll(javaOpts);
-    if (jfr) {
+    if (!jfr.isEmpty()) {
       command.add("-XX:StartFlightRecording=filename=" + work.resolve("jfr").resolve(slug(label) + ".jfr")
-          + ",settings=profile");
+          + ",settings=" + (jfr.equals("1") ? "profile" : Path.of(jfr).toAbsolutePath()));
     }
     command.addAll(List.of("-jar", jar.toString(), "--method", method));
     if (!concurrency.isEmpty()) {
