@@ -128,7 +128,7 @@ final class S3ProxyProcess implements AutoCloseable {
         client.listBuckets();
         return;
       } catch (IOException | RuntimeException notYet) {
-        sleep(100);
+        awaitExit(100); // the next try, or S3Proxy's exit, which the loop reports
       }
     }
     throw new IllegalStateException("S3Proxy did not answer within 60 s; see " + log);
@@ -158,9 +158,9 @@ final class S3ProxyProcess implements AutoCloseable {
     }
   }
 
-  private static void sleep(long millis) {
+  private void awaitExit(long millis) {
     try {
-      Thread.sleep(millis);
+      process.waitFor(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);

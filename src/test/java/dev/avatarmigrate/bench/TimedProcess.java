@@ -101,7 +101,7 @@ final class TimedProcess {
         }
         peakKiB.accumulateAndGet(now, Math::max);
         try {
-          Thread.sleep(20);
+          process.waitFor(20, java.util.concurrent.TimeUnit.MILLISECONDS); // the next sample, or its exit
         } catch (InterruptedException e) {
           return;
         }
@@ -119,7 +119,7 @@ final class TimedProcess {
         threads.putAll(ThreadCpu.of(process.pid()));
         process.descendants().forEach(child -> threads.putAll(ThreadCpu.of(child.pid())));
         try {
-          Thread.sleep(100);
+          process.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS); // the next sample, or its exit
         } catch (InterruptedException e) {
           return;
         }
