@@ -5,13 +5,18 @@ import dev.avatarmigrate.engine.MoveSteps.Copied;
 import dev.avatarmigrate.engine.MoveSteps.Step;
 import dev.avatarmigrate.engine.MoveSteps.VerifiedCopy;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Object mode: the paged listing feeds a bounded queue; a fixed pool of workers HEADs the target, copies
- * and verifies each object; one thread commits rows in batches; one thread deletes sources in batches.
+ * Object mode: the paged listing feeds a bounded queue, each source with what the target held at its key
+ * (one listing of the target per page of sources, not a HEAD each); a fixed pool of workers copies, waits
+ * for and verifies each object; one thread commits rows in batches; one thread deletes sources in batches.
  * Memory is bounded by the queues, whatever the bucket holds.
  */
 final class ObjectPipeline {
@@ -19,7 +24,10 @@ final class ObjectPipeline {
   private static final int ROW_BATCH = 500;
   // Two listing pages of look-ahead keep the workers fed without holding the bucket in memory.
   private static final int WORK_QUEUE = 2000;
-  private static final StoredObject END = new StoredObject("", -1, "");
+  private static final Work END = new Work(new StoredObject("", -1, ""), null);
+
+  /** A source to move and the object its target key held when the target was listed (null: none). */
+  private record Work(StoredObject source, StoredObject listedTarget) {}
 
 
   private final MoveSteps steps;
@@ -28,6 +36,8 @@ final class ObjectPipeline {
   private final int concurrency;
   private final MigrationListener listener;
   private final StopSignal stop;
+  private final TargetRange targetRange;
+  private String previousTargetKey;
 
   ObjectPipeline(MoveRun run) {
     this.steps = run.steps();
@@ -36,10 +46,11 @@ final class ObjectPipeline {
     this.concurrency = run.concurrency();
     this.listener = run.listener();
     this.stop = run.stop();
+    this.targetRange = new TargetRange(run.store(), run.plan());
   }
 
   void run() {
-    BlockingQueue<StoredObject> work = new ArrayBlockingQueue<>(WORK_QUEUE);
+    BlockingQueue<Work> work = new ArrayBlockingQueue<>(WORK_QUEUE);
     BatchDrain<CommittedRows> deletes =
         new BatchDrain<>(MoveSteps.DELETE_BATCH * 2, MoveSteps.DELETE_BATCH, this::deleteBatch);
     BatchDrain<VerifiedCopy> rows = new BatchDrain<>(ROW_BATCH * 4, ROW_BATCH, batch -> commitBatch(batch, deletes));
@@ -68,33 +79,53 @@ final class ObjectPipeline {
     }
   }
 
-  private void list(BlockingQueue<StoredObject> work) {
+  private void list(BlockingQueue<Work> work) {
     KeyMapping mapping = plan.mapping();
     store.list(plan.sourceBucket(), mapping.listPrefix(), null, page -> {
       List<StoredObject> matched = page.stream().filter(o -> mapping.matches(o.key())).toList();
       listener.listed(page.size(), matched.size());
+      if (matched.isEmpty()) {
+        return !stop.requested();
+      }
+      Map<String, StoredObject> atTarget = listTarget(matched);
       for (StoredObject o : matched) {
         if (stop.requested()) {
           return false;
         }
-        putUninterruptibly(work, o);
+        putUninterruptibly(work, new Work(o, atTarget.get(mapping.targetKey(o.key()))));
       }
       return !stop.requested();
     });
   }
 
-  private void work(BlockingQueue<StoredObject> work, BatchDrain<VerifiedCopy> rows) {
+  /** What the target holds at the keys of one page of sources: the range since the previous page. */
+  private Map<String, StoredObject> listTarget(List<StoredObject> matched) {
+    KeyMapping mapping = plan.mapping();
+    Set<String> wanted = new HashSet<>(matched.size() * 2);
+    matched.forEach(o -> wanted.add(mapping.targetKey(o.key())));
+    String from = previousTargetKey;
+    String to = mapping.targetKey(matched.get(matched.size() - 1).key());
+    previousTargetKey = to;
+    return targetRange.list(from, to, wanted);
+  }
+
+  private void work(BlockingQueue<Work> work, BatchDrain<VerifiedCopy> rows) {
     while (true) {
-      StoredObject source = takeUninterruptibly(work);
-      if (source == END) {
+      Work next = takeUninterruptibly(work);
+      if (next == END) {
         return;
       }
+      StoredObject source = next.source();
+      StoredObject listed = next.listedTarget();
       if (stop.requested()) {
         continue; // not started: it gets no outcome, and a re-run picks it up
       }
       String targetKey = plan.mapping().targetKey(source.key());
       try {
-        Step<Copied> copied = steps.copy(source, store.head(plan.targetBucket(), targetKey));
+        // The listing shows size and ETag only; a HEAD is needed just where they cannot decide (see CopyRule).
+        Step<Copied> copied = steps.copy(source, listed != null && CopyRule.needsHead(source, listed)
+            ? store.head(plan.targetBucket(), targetKey)
+            : Optional.ofNullable(listed));
         if (copied.isEnded()) {
           listener.outcome(copied.ended());
           continue;

@@ -5,7 +5,6 @@ import dev.avatarmigrate.engine.MoveSteps.Copied;
 import dev.avatarmigrate.engine.MoveSteps.Step;
 import dev.avatarmigrate.engine.MoveSteps.VerifiedCopy;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +38,7 @@ final class SyncPipeline {
   private final int concurrency;
   private final MigrationListener listener;
   private final StopSignal stop;
+  private final TargetRange targetRange;
 
   SyncPipeline(MoveRun run) {
     this.steps = run.steps();
@@ -47,6 +47,7 @@ final class SyncPipeline {
     this.concurrency = run.concurrency();
     this.listener = run.listener();
     this.stop = run.stop();
+    this.targetRange = new TargetRange(run.store(), run.plan());
   }
 
   void run() {
@@ -98,7 +99,7 @@ final class SyncPipeline {
 
     Set<String> wanted = new HashSet<>(chunk.size() * 2);
     chunk.forEach(o -> wanted.add(mapping.targetKey(o.key())));
-    Map<String, StoredObject> before = listTargetRange(from, to, wanted);
+    Map<String, StoredObject> before = targetRange.list(from, to, wanted);
 
     // Step 1: copy what is missing, on the pool.
     List<Future<Step<Copied>>> futures = new ArrayList<>(chunk.size());
@@ -121,7 +122,7 @@ final class SyncPipeline {
     // Step 2: verify the copies made by listing the range once more, instead of a HEAD each.
     Set<String> made = new HashSet<>();
     copied.stream().filter(Copied::needsObservation).forEach(c -> made.add(c.targetKey()));
-    Map<String, StoredObject> after = made.isEmpty() ? Map.of() : listTargetRange(from, to, made);
+    Map<String, StoredObject> after = made.isEmpty() ? Map.of() : targetRange.list(from, to, made);
     List<VerifiedCopy> verified = new ArrayList<>(copied.size());
     for (Copied c : copied) {
       Step<VerifiedCopy> step = steps.verify(c, Optional.ofNullable(after.get(c.targetKey())));
@@ -147,24 +148,6 @@ final class SyncPipeline {
         inFlight.release();
       }
     });
-  }
-
-  /** The target objects in (from, to] whose keys are wanted; memory holds at most one chunk of them. */
-  private Map<String, StoredObject> listTargetRange(String from, String to, Set<String> wanted) {
-    Map<String, StoredObject> found = new HashMap<>(wanted.size() * 2);
-    String prefix = plan.mapping().target().prefix() + plan.mapping().match();
-    store.list(plan.targetBucket(), prefix, from, page -> {
-      for (StoredObject o : page) {
-        if (KeyOrder.compare(o.key(), to) > 0) {
-          return false;
-        }
-        if (wanted.contains(o.key())) {
-          found.put(o.key(), o);
-        }
-      }
-      return true;
-    });
-    return found;
   }
 
   private Step<Copied> get(Future<Step<Copied>> future, StoredObject source) {

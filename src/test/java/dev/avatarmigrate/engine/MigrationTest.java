@@ -569,6 +569,10 @@ class MigrationTest {
     }
     store.log().all().stream().filter(o -> o.what().equals("delete"))
         .forEach(o -> assertTrue(o.keys().size() <= 1000, o.keys().size() + " keys in one request"));
+    // What the target holds comes from listing it alongside the source, not from a HEAD per object.
+    assertEquals(0, store.log().all().stream().filter(o -> o.what().equals("head") && o.bucket().equals(DST)).count());
+    long targetListings = store.log().all().stream().filter(o -> o.what().equals("list") && o.bucket().equals(DST)).count();
+    assertTrue(targetListings <= 2 * 3 * 2, targetListings + " target listings for 3 pages of sources");
   }
 
   @ParameterizedTest
