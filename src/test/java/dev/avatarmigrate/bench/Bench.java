@@ -1,10 +1,13 @@
 package dev.avatarmigrate.bench;
 
+import dev.avatarmigrate.testing.FaultyProxy;
 import dev.avatarmigrate.testing.S3ProxyServer;
 import dev.avatarmigrate.testing.TestDatabase;
 import java.io.File;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,11 +41,13 @@ public final class Bench {
   private final boolean verbose = !setting("BENCH_VERBOSE", "").isBlank();
   private final boolean serverJfr = !setting("BENCH_S3PROXY_JFR", "").isBlank();
   private final boolean warmUp = !setting("BENCH_WARMUP", "1").equals("0");
+  private final int latencyMs = intSetting("BENCH_LATENCY_MS", 0);
   private final Path project = Path.of("").toAbsolutePath();
   private final Path work = project.resolve(setting("BENCH_DIR", "target/bench"));
   private final Path jar = project.resolve("target/avatarMigrate.jar");
 
   private final List<String> notes = new ArrayList<>();
+  private URI endpoint;
 
   public static void main(String[] args) {
     int exit;
@@ -69,6 +74,11 @@ public final class Bench {
     System.err.println("starting S3Proxy (own process, filesystem store) and MariaDB");
     try (S3ProxyProcess s3 = S3ProxyProcess.start(s3proxyJar, work.resolve("store"), work,
         words(setting("BENCH_S3PROXY_JAVA_OPTS", "")))) {
+      // With BENCH_LATENCY_MS the contenders reach S3Proxy through a proxy that holds each request that long,
+      // as the round trip to a real S3 region would; seeding and checking go direct.
+      FaultyProxy delay = latencyMs > 0
+          ? FaultyProxy.start(s3.endpoint(), 1).latency(Duration.ofMillis(latencyMs)) : null;
+      endpoint = delay != null ? delay.endpoint() : s3.endpoint();
       TestDatabase db = LocalDatabase.open(project);
       BenchWorld world = new BenchWorld(n, s3.client(), work.resolve("store"), work, db);
       world.seed();
@@ -110,8 +120,9 @@ public final class Bench {
       double jvmStart = jvmStartSeconds(runDir, logs);
       System.out.println();
       System.out.printf(Locale.ROOT, "%,d avatars (1-4 KiB) on S3Proxy 4.1.0 (own process, filesystem store), rows on %s;"
-          + " %d cores; median of %d run%s, each from a freshly restored layout%n", n, LocalDatabase.describe(db),
-          Runtime.getRuntime().availableProcessors(), reps, reps == 1 ? "" : "s");
+          + " %d cores; median of %d run%s, each from a freshly restored layout%s%n", n, LocalDatabase.describe(db),
+          Runtime.getRuntime().availableProcessors(), reps, reps == 1 ? "" : "s",
+          latencyMs > 0 ? "; every request held " + latencyMs + " ms (BENCH_LATENCY_MS), as a round trip to S3 would" : "");
       System.out.print(table(tools, runs));
       System.out.printf(Locale.ROOT, "CPU s: the tool's user+system time; S3Proxy s: the server's CPU time during the run;"
           + " in-tool s: avatarMigrate's own elapsed (no JVM start)%n");
@@ -201,7 +212,7 @@ public final class Bench {
     env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
     env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
     env.put("AWS_REGION", S3ProxyServer.REGION);
-    env.put("AWS_ENDPOINT_URL", s3.endpoint().toString());
+    env.put("AWS_ENDPOINT_URL", endpoint.toString());
     env.put("DB_HOST", db.host());
     env.put("DB_PORT", String.valueOf(db.port()));
     env.put("DB_USER", db.user());
@@ -214,7 +225,7 @@ public final class Bench {
     env.put("RCLONE_CONFIG", runDir.resolve("rclone.conf").toString()); // none: only the remote below
     env.put("RCLONE_CONFIG_BENCH_TYPE", "s3");
     env.put("RCLONE_CONFIG_BENCH_PROVIDER", "Other");
-    env.put("RCLONE_CONFIG_BENCH_ENDPOINT", s3.endpoint().toString());
+    env.put("RCLONE_CONFIG_BENCH_ENDPOINT", endpoint.toString());
     env.put("RCLONE_CONFIG_BENCH_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
     env.put("RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
     env.put("RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE", "true");
@@ -230,7 +241,7 @@ public final class Bench {
     env.put("AWS_CONFIG_FILE", runDir.resolve("aws-config").toString()); // none: defaults, as a fresh install
     env.put("AWS_SHARED_CREDENTIALS_FILE", runDir.resolve("aws-credentials").toString());
     return new Tool("aws s3 mv --recursive", false, List.of("aws", "s3", "mv", "--recursive", "--only-show-errors",
-        "--endpoint-url", s3.endpoint().toString(),
+        "--endpoint-url", endpoint.toString(),
         "s3://" + BenchWorld.LEGACY + "/image/", "s3://" + BenchWorld.PRODUCTION + "/avatar/"), env);
   }
 

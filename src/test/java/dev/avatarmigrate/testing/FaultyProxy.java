@@ -184,6 +184,7 @@ public final class FaultyProxy implements AutoCloseable {
   private final AtomicInteger logged = new AtomicInteger();
   private final AtomicLong errorIds = new AtomicLong();
   private volatile boolean closed;
+  private volatile long latencyNanos;
 
   private FaultyProxy(URI upstream, long seed) throws IOException {
     this.upstream = new InetSocketAddress(upstream.getHost(), upstream.getPort());
@@ -224,6 +225,15 @@ public final class FaultyProxy implements AutoCloseable {
   /** Adds a rule: {@code fault} for every request {@code when} matches. */
   public FaultyProxy always(Fault fault, Predicate<Request> when) {
     return inject(fault, 1.0, when);
+  }
+
+  /**
+   * Holds every request this long before forwarding it: the round trip to a real S3 region, which a server on
+   * loopback does not have. Each connection carries one request at a time, so it is paid per request.
+   */
+  public FaultyProxy latency(java.time.Duration roundTrip) {
+    latencyNanos = roundTrip.toNanos();
+    return this;
   }
 
   public static Predicate<Request> anyRequest() {
@@ -325,6 +335,9 @@ public final class FaultyProxy implements AutoCloseable {
           uin = new BufferedInputStream(upstreamSocket.getInputStream());
           uout = new BufferedOutputStream(upstreamSocket.getOutputStream());
         }
+        if (latencyNanos > 0) {
+          TimeUnit.NANOSECONDS.sleep(latencyNanos); // the simulated round trip, not a wait for a condition
+        }
         uout.write(head);
         boolean bodySent = !request.expectsContinue();
         if (bodySent) {
@@ -361,6 +374,8 @@ public final class FaultyProxy implements AutoCloseable {
           return;
         }
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (IOException | RuntimeException e) {
       // The connection ends here; the client sees it closed, as it would a broken one.
     } finally {
