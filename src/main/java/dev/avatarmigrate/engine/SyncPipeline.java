@@ -21,13 +21,15 @@ import java.util.concurrent.TimeUnit;
  * Sync mode: works through the sorted source listing in chunks. For each chunk one listing of the
  * matching target key range replaces a HEAD per object, copies run on the pool, a second listing of the
  * range verifies them, and the rows are rewritten with one joined UPDATE before the chunk's sources are
- * deleted in one DeleteObjects request. Rows and deletes of one chunk overlap the copies of the next.
+ * deleted in one DeleteObjects request. The stages run side by side on successive chunks (see
+ * {@link #startChunk}), so the round trips of listings, copies and commits overlap.
  */
 final class SyncPipeline {
   // 1,000: one listing page, one DeleteObjects request and one UPDATE … JOIN per chunk.
   static final int CHUNK = 1000;
-  // Chunks waiting for rows and deletes while the next one copies; bounds memory to a few chunks.
-  private static final int CHUNKS_IN_FLIGHT = 2;
+  // Chunks between their target listing and their deletes: one copying, one being verified, one having its rows
+  // and deletes done. Bounds memory to a few chunks.
+  private static final int CHUNKS_IN_FLIGHT = 3;
 
   private final Semaphore inFlight = new Semaphore(CHUNKS_IN_FLIGHT);
   private String previousTargetKey;
@@ -52,6 +54,7 @@ final class SyncPipeline {
 
   void run() {
     ExecutorService copies = Executors.newFixedThreadPool(concurrency, daemon("avatarMigrate-copy"));
+    ExecutorService verifier = Executors.newSingleThreadExecutor(daemon("avatarMigrate-verify"));
     ExecutorService finisher = Executors.newSingleThreadExecutor(daemon("avatarMigrate-rows"));
     KeyMapping mapping = plan.mapping();
     List<StoredObject> chunk = new ArrayList<>(CHUNK);
@@ -71,7 +74,7 @@ final class SyncPipeline {
           if (mapping.matches(o.key())) {
             chunk.add(o);
             if (chunk.size() == CHUNK) {
-              moveChunk(new ArrayList<>(chunk), copies, finisher);
+              startChunk(new ArrayList<>(chunk), copies, verifier, finisher);
               chunk.clear();
             }
           }
@@ -79,75 +82,114 @@ final class SyncPipeline {
         return !stop.requested();
       });
       if (!chunk.isEmpty() && !stop.requested()) {
-        moveChunk(chunk, copies, finisher);
+        startChunk(chunk, copies, verifier, finisher);
       }
     } catch (RuntimeException e) {
       stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
     } finally {
+      // In this order: copies feed the verifier, which feeds the finisher.
       copies.shutdown();
-      finisher.shutdown();
       awaitQuietly(copies);
+      verifier.shutdown();
+      awaitQuietly(verifier);
+      finisher.shutdown();
       awaitQuietly(finisher);
     }
   }
 
-  private void moveChunk(List<StoredObject> chunk, ExecutorService copies, ExecutorService finisher) {
+  /**
+   * Lists what the target holds in the chunk's range and puts the chunk's copies on the pool; the verifier
+   * takes it from there. So while one chunk copies, the one before is verified and the one before that has
+   * its rows and deletes done, and the next source page is listed: no stage waits for the others' round trips.
+   */
+  private void startChunk(List<StoredObject> chunk, ExecutorService copies, ExecutorService verifier,
+      ExecutorService finisher) {
     KeyMapping mapping = plan.mapping();
     String from = previousTargetKey;
     String to = mapping.targetKey(chunk.get(chunk.size() - 1).key());
     previousTargetKey = to;
 
-    Set<String> wanted = new HashSet<>(chunk.size() * 2);
-    chunk.forEach(o -> wanted.add(mapping.targetKey(o.key())));
-    Map<String, StoredObject> before = targetRange.list(from, to, wanted);
-
-    // Step 1: copy what is missing, on the pool.
-    List<Future<Step<Copied>>> futures = new ArrayList<>(chunk.size());
-    for (StoredObject o : chunk) {
-      StoredObject listed = before.get(mapping.targetKey(o.key()));
-      futures.add(copies.submit(() -> steps.copy(o, listed != null && CopyRule.needsHead(o, listed)
-          ? store.head(plan.targetBucket(), listed.key())
-          : Optional.ofNullable(listed))));
-    }
-    List<Copied> copied = new ArrayList<>(chunk.size());
-    for (int i = 0; i < futures.size(); i++) {
-      Step<Copied> step = get(futures.get(i), chunk.get(i));
-      if (step.isEnded()) {
-        listener.outcome(step.ended());
-      } else {
-        copied.add(step.next());
-      }
-    }
-
-    // Step 2: verify the copies made by listing the range once more, instead of a HEAD each.
-    Set<String> made = new HashSet<>();
-    copied.stream().filter(Copied::needsObservation).forEach(c -> made.add(c.targetKey()));
-    Map<String, StoredObject> after = made.isEmpty() ? Map.of() : targetRange.list(from, to, made);
-    List<VerifiedCopy> verified = new ArrayList<>(copied.size());
-    for (Copied c : copied) {
-      Step<VerifiedCopy> step = steps.verify(c, Optional.ofNullable(after.get(c.targetKey())));
-      if (step.isEnded()) {
-        listener.outcome(step.ended());
-      } else {
-        verified.add(step.next());
-      }
-    }
-
-    // Steps 3 and 4 on the finisher, so this chunk's rows and deletes overlap the next chunk's copies.
     inFlight.acquireUninterruptibly();
-    finisher.submit(() -> {
-      try {
-        MoveSteps.Batch<CommittedRows> committed = steps.commitRows(verified, true);
-        committed.ended().forEach(listener::outcome);
-        steps.deleteSources(committed.next()).forEach(listener::outcome);
-      } catch (RuntimeException e) {
-        stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
-        verified.forEach(v -> listener.outcome(
-            new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
-      } finally {
+    boolean handedOver = false;
+    try {
+      Set<String> wanted = new HashSet<>(chunk.size() * 2);
+      chunk.forEach(o -> wanted.add(mapping.targetKey(o.key())));
+      Map<String, StoredObject> before = targetRange.list(from, to, wanted);
+
+      // Step 1: copy what is missing, on the pool. A copy not yet started when the run is stopped is skipped
+      // (null): it gets no outcome, and a re-run picks it up.
+      List<Future<Step<Copied>>> futures = new ArrayList<>(chunk.size());
+      for (StoredObject o : chunk) {
+        StoredObject listed = before.get(mapping.targetKey(o.key()));
+        futures.add(copies.submit(() -> stop.requested() ? null
+            : steps.copy(o, listed != null && CopyRule.needsHead(o, listed)
+                ? store.head(plan.targetBucket(), listed.key())
+                : Optional.ofNullable(listed))));
+      }
+      verifier.submit(() -> verifyChunk(chunk, from, to, futures, finisher));
+      handedOver = true;
+    } finally {
+      if (!handedOver) {
         inFlight.release();
       }
-    });
+    }
+  }
+
+  /** Steps 2 to 4 for one chunk; runs on the verifier, one chunk at a time, in listing order. */
+  private void verifyChunk(List<StoredObject> chunk, String from, String to, List<Future<Step<Copied>>> futures,
+      ExecutorService finisher) {
+    boolean handedOver = false;
+    try {
+      List<Copied> copied = new ArrayList<>(chunk.size());
+      for (int i = 0; i < futures.size(); i++) {
+        Step<Copied> step = get(futures.get(i), chunk.get(i));
+        if (step == null) {
+          continue;
+        }
+        if (step.isEnded()) {
+          listener.outcome(step.ended());
+        } else {
+          copied.add(step.next());
+        }
+      }
+
+      // Step 2: verify the copies made by listing the range once more, instead of a HEAD each.
+      Set<String> made = new HashSet<>();
+      copied.stream().filter(Copied::needsObservation).forEach(c -> made.add(c.targetKey()));
+      Map<String, StoredObject> after = made.isEmpty() ? Map.of() : targetRange.list(from, to, made);
+      List<VerifiedCopy> verified = new ArrayList<>(copied.size());
+      for (Copied c : copied) {
+        Step<VerifiedCopy> step = steps.verify(c, Optional.ofNullable(after.get(c.targetKey())));
+        if (step.isEnded()) {
+          listener.outcome(step.ended());
+        } else {
+          verified.add(step.next());
+        }
+      }
+
+      // Steps 3 and 4 on the finisher, so this chunk's rows and deletes overlap the next chunk's verification.
+      finisher.submit(() -> {
+        try {
+          MoveSteps.Batch<CommittedRows> committed = steps.commitRows(verified, true);
+          committed.ended().forEach(listener::outcome);
+          steps.deleteSources(committed.next()).forEach(listener::outcome);
+        } catch (RuntimeException e) {
+          stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
+          verified.forEach(v -> listener.outcome(
+              new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
+        } finally {
+          inFlight.release();
+        }
+      });
+      handedOver = true;
+    } catch (RuntimeException e) {
+      // The verifying listing failed (credentials gone, bucket gone): nothing of this chunk goes further.
+      stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
+    } finally {
+      if (!handedOver) {
+        inFlight.release();
+      }
+    }
   }
 
   private Step<Copied> get(Future<Step<Copied>> future, StoredObject source) {
