@@ -451,6 +451,32 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(Method.class)
+  void aCopyWhoseChecksumDiffersFromTheSourcesFailsAndNothingOfItIsDeletedOrRewritten(Method method) {
+    // Size and ETag agree (the ETag is the copy's own, as for a multipart copy): only the checksum can tell.
+    String bad = "image/avatar-1.png";
+    store.putWithChecksum(SRC, bad, "png bytes of avatar 1");
+    originals.put(bad, "png bytes of avatar 1".getBytes(StandardCharsets.UTF_8));
+    table.addRows(bad);
+    String good = "image/avatar-2.png";
+    store.putWithChecksum(SRC, good, "png bytes of avatar 2");
+    originals.put(good, "png bytes of avatar 2".getBytes(StandardCharsets.UTF_8));
+    table.addRows(good);
+    store.corruptCopiesKeepingEtagOf(bad);
+
+    RunSummary summary = run(settings(method));
+
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, events.of(bad));
+    assertEquals(Stage.VERIFY, failed.stage());
+    assertTrue(failed.reason().contains("checksum differs from the source's (SHA256 "), failed.reason());
+    assertUntouched(bad, 1);
+    assertTrue(store.log().all().stream().noneMatch(o -> o.what().equals("delete") && o.keys().contains(bad)));
+    assertTrue(store.log().all().stream().noneMatch(o -> o.what().startsWith("rewrite") && o.keys().contains(bad)));
+    assertMoved(good);
+    assertEquals(1, summary.failed());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
   void aFailingRowRewriteNeverLeadsToADelete(Method method) {
     String stuck = legacy("avatar-1.png");
     for (int i = 2; i <= 6; i++) {
