@@ -228,15 +228,28 @@ public final class MoveSteps {
     }
     String mismatch = CopyRule.checksumMismatch(copied.receipt, seen);
     if (mismatch != null) {
-      // The bad copy is left for inspection; a re-run could take it for this source's copy (it records the
-      // source's ETag), so the operator is told to remove it.
+      // The bad copy records the source's ETag, so a re-run would take it for this source's copy: it goes.
+      // No row points at it (rows follow a verified copy only), and it is this run's own copy.
       return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
-          "the copy's checksum differs from the source's (" + mismatch + "); the source is kept; delete s3://"
-              + plan.targetBucket() + "/" + copied.targetKey + " before a re-run"));
+          "the copy's checksum differs from the source's (" + mismatch + "); the source is kept; "
+              + removeBadCopy(copied.targetKey)));
     }
     return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
         "the copy does not match the source (size " + seen.size() + " vs " + copied.source.size() + ", ETag "
             + seen.etag() + " vs " + copied.receipt.etag() + "); the source is kept"));
+  }
+
+  private String removeBadCopy(String targetKey) {
+    String where = "s3://" + plan.targetBucket() + "/" + targetKey;
+    try {
+      List<ObjectStore.KeyError> errors = store.delete(plan.targetBucket(), List.of(targetKey));
+      if (errors.isEmpty()) {
+        return "the bad copy was removed";
+      }
+      return "delete " + where + " before a re-run (" + errors.get(0).reason() + ")";
+    } catch (StoreFailure e) {
+      return "delete " + where + " before a re-run (" + e.getMessage() + ")";
+    }
   }
 
   // ---- Step 3: rows ------------------------------------------------------------------------------

@@ -166,6 +166,7 @@ class FidelityIT {
       assertTrue(r.err().contains("checksum differs from the source's (CRC32 " + crc32(e.getValue())
           + " vs CRC32 AAAAAA==)"), r.err());
       assertArrayEquals(e.getValue(), w.bytes(w.legacy, "image/" + e.getKey()).orElseThrow(), "source kept");
+      assertTrue(w.bytes(w.production, "avatar/" + e.getKey()).isEmpty(), "the bad copy removed");
     }
     assertEquals(List.of("image/" + SMALL, "image/" + BIG), w.paths(), "rows untouched");
   }
