@@ -52,10 +52,43 @@ public final class CopyRule {
         && listedTarget.copiedFromEtag() == null;
   }
 
-  /** A finished copy is verified when the target has the source's size and the ETag the copy promised. */
-  public static boolean verified(StoredObject source, String expectedEtag, StoredObject observed) {
+  /**
+   * A finished copy is verified when the target has the source's size and the ETag the copy promised and,
+   * where the copy was asked to reproduce the source's full-object checksum, no checksum of that algorithm
+   * contradicts it: neither the one the copy's response reported nor the one the target shows. Where no
+   * such checksum is known (the plain case, whose ETag is the MD5 of the bytes, or a store that keeps no
+   * checksums) size and ETag decide, as they always did.
+   */
+  public static boolean verified(StoredObject source, CopyReceipt copy, StoredObject observed) {
     return observed != null
         && observed.size() == source.size()
-        && Objects.equals(StoredObject.unquote(expectedEtag), observed.etag());
+        && Objects.equals(copy.etag(), observed.etag())
+        && checksumMismatch(copy, observed) == null;
+  }
+
+  /** The checksum that contradicts the source's, as "CRC32 abc vs CRC32 def" (the source's last), or null. */
+  public static String checksumMismatch(CopyReceipt copy, StoredObject observed) {
+    Checksum expected = copy.sourceChecksum();
+    if (expected == null) {
+      return null;
+    }
+    for (Checksum seen : new Checksum[] {copy.copyChecksum(), observed == null ? null : observed.checksum()}) {
+      if (comparable(expected, seen) && !expected.value().equals(seen.value())) {
+        return seen + " vs " + expected;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The copy's response did not report the target's checksum, so the target must be looked at with its
+   * checksum (a HEAD asking for it) before the copy can count as verified. False for the plain case.
+   */
+  public static boolean needsChecksumObservation(CopyReceipt copy) {
+    return copy.sourceChecksum() != null && !comparable(copy.sourceChecksum(), copy.copyChecksum());
+  }
+
+  private static boolean comparable(Checksum expected, Checksum seen) {
+    return seen != null && seen.algorithm().equals(expected.algorithm());
   }
 }

@@ -45,15 +45,15 @@ public final class MoveSteps {
   public static final class Copied {
     private final StoredObject source;
     private final String targetKey;
-    private final String expectedEtag;
+    private final CopyReceipt receipt;
     private final StoredObject alreadyThere;
     private final boolean simulated;
 
-    private Copied(StoredObject source, String targetKey, String expectedEtag, StoredObject alreadyThere,
+    private Copied(StoredObject source, String targetKey, CopyReceipt receipt, StoredObject alreadyThere,
         boolean simulated) {
       this.source = source;
       this.targetKey = targetKey;
-      this.expectedEtag = expectedEtag;
+      this.receipt = receipt;
       this.alreadyThere = alreadyThere;
       this.simulated = simulated;
     }
@@ -147,7 +147,8 @@ public final class MoveSteps {
       return Step.ended(new MoveOutcome.Conflict(source, targetKey, atTarget.get()));
     }
     if (verdict == CopyRule.Verdict.ALREADY_PRESENT) {
-      return Step.next(new Copied(source, targetKey, atTarget.get().etag(), atTarget.get(), false));
+      StoredObject there = atTarget.get();
+      return Step.next(new Copied(source, targetKey, CopyReceipt.etagOnly(there.etag()), there, false));
     }
     if (plan.dryRun()) {
       return Step.next(new Copied(source, targetKey, null, null, true));
@@ -156,8 +157,9 @@ public final class MoveSteps {
     StoredObject current = source;
     for (int attempt = 0; ; attempt++) {
       try {
-        String expected = store.copy(plan.sourceBucket(), current, plan.targetBucket(), targetKey, replace, plan.copy());
-        return Step.next(new Copied(current, targetKey, expected, null, false));
+        CopyReceipt receipt =
+            store.copy(plan.sourceBucket(), current, plan.targetBucket(), targetKey, replace, plan.copy());
+        return Step.next(new Copied(current, targetKey, receipt, null, false));
       } catch (StoreFailure e) {
         if (e.kind() == StoreFailure.Kind.FATAL) {
           throw e;
@@ -186,13 +188,17 @@ public final class MoveSteps {
 
   // ---- Step 2: verify ----------------------------------------------------------------------------
 
-  /** Object mode: waits for the copy with the SDK's HeadObject waiter, then verifies it. */
+  /**
+   * Object mode: waits for the copy with the SDK's HeadObject waiter, then verifies it. The HEAD asks for the
+   * target's checksum only when one is to be compared and the copy's response did not report it.
+   */
   public Step<VerifiedCopy> verify(Copied copied) {
     if (!copied.needsObservation()) {
-      return verify(copied, Optional.empty());
+      return Step.next(new VerifiedCopy(copied));
     }
     try {
-      return verify(copied, Optional.of(store.awaitExists(plan.targetBucket(), copied.targetKey)));
+      boolean withChecksum = CopyRule.needsChecksumObservation(copied.receipt);
+      return check(copied, store.awaitExists(plan.targetBucket(), copied.targetKey, withChecksum));
     } catch (StoreFailure e) {
       if (e.kind() == StoreFailure.Kind.FATAL) {
         throw e;
@@ -201,21 +207,49 @@ public final class MoveSteps {
     }
   }
 
-  /** Sync mode: verifies against the target as a listing saw it (size and ETag, no HEAD). */
+  /**
+   * Sync mode: verifies against the target as a listing saw it (size and ETag, no HEAD). A listing shows no
+   * checksums, so a copy whose checksum is still to be seen (its response did not report it) is HEADed.
+   */
   public Step<VerifiedCopy> verify(Copied copied, Optional<StoredObject> observed) {
     if (!copied.needsObservation()) {
       return Step.next(new VerifiedCopy(copied));
     }
-    if (observed.isEmpty()) {
+    if (observed.isEmpty()
+        || (CopyRule.needsChecksumObservation(copied.receipt) && observed.get().checksum() == null)) {
       return verify(copied);
     }
-    if (CopyRule.verified(copied.source, copied.expectedEtag, observed.get())) {
+    return check(copied, observed.get());
+  }
+
+  private Step<VerifiedCopy> check(Copied copied, StoredObject seen) {
+    if (CopyRule.verified(copied.source, copied.receipt, seen)) {
       return Step.next(new VerifiedCopy(copied));
     }
-    StoredObject seen = observed.get();
+    String mismatch = CopyRule.checksumMismatch(copied.receipt, seen);
+    if (mismatch != null) {
+      // The bad copy records the source's ETag, so a re-run would take it for this source's copy: it goes.
+      // No row points at it (rows follow a verified copy only), and it is this run's own copy.
+      return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
+          "the copy's checksum differs from the source's (" + mismatch + "); the source is kept; "
+              + removeBadCopy(copied.targetKey)));
+    }
     return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
         "the copy does not match the source (size " + seen.size() + " vs " + copied.source.size() + ", ETag "
-            + seen.etag() + " vs " + copied.expectedEtag + "); the source is kept"));
+            + seen.etag() + " vs " + copied.receipt.etag() + "); the source is kept"));
+  }
+
+  private String removeBadCopy(String targetKey) {
+    String where = "s3://" + plan.targetBucket() + "/" + targetKey;
+    try {
+      List<ObjectStore.KeyError> errors = store.delete(plan.targetBucket(), List.of(targetKey));
+      if (errors.isEmpty()) {
+        return "the bad copy was removed";
+      }
+      return "delete " + where + " before a re-run (" + errors.get(0).reason() + ")";
+    } catch (StoreFailure e) {
+      return "delete " + where + " before a re-run (" + e.getMessage() + ")";
+    }
   }
 
   // ---- Step 3: rows ------------------------------------------------------------------------------

@@ -25,13 +25,20 @@ public interface ObjectStore extends AutoCloseable {
    * it was checked). Either precondition failing is a {@link StoreFailure.Kind#CHANGED}. Objects above
    * the multipart threshold are copied by parts.
    *
-   * @return the ETag the target must have once the copy is complete
+   * <p>Where the source's ETag is not the MD5 of its bytes or the copy's cannot be (a multipart source or
+   * copy, SSE-KMS), the copy reads the source's full-object checksum, if it has one, and asks S3 for the same
+   * algorithm on the copy.
+   *
+   * @return what the target must show once the copy is complete: its ETag, and the checksums to compare
    */
-  String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, boolean replace,
+  CopyReceipt copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, boolean replace,
       CopySettings settings);
 
-  /** The SDK's HeadObject waiter: returns the object once it exists. */
-  StoredObject awaitExists(String bucket, String key);
+  /**
+   * The SDK's HeadObject waiter: returns the object once it exists, with its full-object checksum when
+   * {@code withChecksum} (the HEAD then asks S3 for it; with SSE-KMS that takes kms:Decrypt on the key).
+   */
+  StoredObject awaitExists(String bucket, String key, boolean withChecksum);
 
   /** Deletes up to 1,000 keys in one request; returns the keys that could not be deleted, with why. */
   List<KeyError> delete(String bucket, List<String> keys);

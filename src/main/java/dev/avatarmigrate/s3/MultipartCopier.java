@@ -1,6 +1,8 @@
 package dev.avatarmigrate.s3;
 
 import dev.avatarmigrate.config.CopySettings;
+import dev.avatarmigrate.engine.Checksum;
+import dev.avatarmigrate.engine.CopyReceipt;
 import dev.avatarmigrate.engine.StoreFailure;
 import dev.avatarmigrate.engine.StoredObject;
 import java.security.MessageDigest;
@@ -16,7 +18,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyPartResult;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.Tag;
@@ -27,6 +34,8 @@ import software.amazon.awssdk.services.s3.model.UploadPartCopyResponse;
  * Content headers, user metadata, tags and storage class are re-applied explicitly, since a multipart
  * upload starts blank; the source ETag is recorded as metadata because the new ETag cannot equal it.
  * Every part is conditional on the source ETag, so all parts come from the version that was listed.
+ * Where the source has a full-object CRC checksum, the upload asks for the same algorithm as a full-object
+ * checksum and names the source's value on completion, so S3 itself refuses to complete other bytes.
  * Any failure aborts the upload: no orphaned parts, no partial target.
  */
 final class MultipartCopier implements AutoCloseable {
@@ -45,11 +54,14 @@ final class MultipartCopier implements AutoCloseable {
     });
   }
 
-  /** Returns the ETag the completed target must have: the MD5 of the part MD5s, then "-N". */
-  String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, boolean replace,
+  /**
+   * Returns the ETag the target must have (the MD5 of the part MD5s, then "-N") and, when the source's
+   * checksum can be reproduced by parts, that checksum and the one the completion reported.
+   */
+  CopyReceipt copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey, boolean replace,
       CopySettings settings) {
     HeadObjectResponse head = client.headObject(b -> b.bucket(sourceBucket).key(source.key())
-        .ifMatch(S3ObjectStore.quoted(source.etag())));
+        .ifMatch(S3ObjectStore.quoted(source.etag())).checksumMode(ChecksumMode.ENABLED));
     CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
         .bucket(targetBucket).key(targetKey)
         .contentType(head.contentType())
@@ -77,13 +89,28 @@ final class MultipartCopier implements AutoCloseable {
     if (settings.acl() != null) {
       create.acl(settings.acl());
     }
+    Checksum sourceChecksum = Checksums.fullObject(head);
+    if (sourceChecksum != null && !Checksums.multipartCanReproduce(sourceChecksum)) {
+      sourceChecksum = null; // a SHA by parts is composite: not comparable, so size and ETag decide
+    }
+    if (sourceChecksum != null) {
+      create.checksumAlgorithm(sourceChecksum.algorithm()).checksumType(ChecksumType.FULL_OBJECT);
+    }
     String uploadId = client.createMultipartUpload(create.build()).uploadId();
     try {
-      List<CompletedPart> completed = copyParts(sourceBucket, source, targetBucket, targetKey, uploadId, settings);
-      client.completeMultipartUpload(b -> b.bucket(targetBucket).key(targetKey).uploadId(uploadId)
+      List<CompletedPart> completed =
+          copyParts(sourceBucket, source, targetBucket, targetKey, uploadId, settings, sourceChecksum);
+      CompleteMultipartUploadRequest.Builder complete = CompleteMultipartUploadRequest.builder()
+          .bucket(targetBucket).key(targetKey).uploadId(uploadId)
           .ifNoneMatch(replace ? null : "*")
-          .multipartUpload(m -> m.parts(completed)));
-      return multipartEtag(completed.stream().map(CompletedPart::eTag).toList());
+          .multipartUpload(m -> m.parts(completed));
+      if (sourceChecksum != null) {
+        Checksums.expecting(complete, sourceChecksum);
+      }
+      CompleteMultipartUploadResponse response = client.completeMultipartUpload(complete.build());
+      String etag = multipartEtag(completed.stream().map(CompletedPart::eTag).toList());
+      return new CopyReceipt(etag, sourceChecksum,
+          sourceChecksum == null ? null : Checksums.of(response, sourceChecksum));
     } catch (RuntimeException e) {
       abort(targetBucket, targetKey, uploadId);
       throw e;
@@ -91,7 +118,7 @@ final class MultipartCopier implements AutoCloseable {
   }
 
   private List<CompletedPart> copyParts(String sourceBucket, StoredObject source, String targetBucket,
-      String targetKey, String uploadId, CopySettings settings) {
+      String targetKey, String uploadId, CopySettings settings, Checksum sourceChecksum) {
     long partSize = Math.max(settings.partSize(), (source.size() + MAX_PARTS - 1) / MAX_PARTS);
     List<Future<UploadPartCopyResponse>> futures = new ArrayList<>();
     int partNumber = 1;
@@ -110,8 +137,12 @@ final class MultipartCopier implements AutoCloseable {
     RuntimeException failure = null;
     for (int i = 0; i < futures.size(); i++) {
       try {
-        String etag = futures.get(i).get().copyPartResult().eTag();
-        completed.add(CompletedPart.builder().partNumber(i + 1).eTag(etag).build());
+        CopyPartResult result = futures.get(i).get().copyPartResult();
+        CompletedPart.Builder part = CompletedPart.builder().partNumber(i + 1).eTag(result.eTag());
+        if (sourceChecksum != null) {
+          Checksums.withPartChecksum(part, result, sourceChecksum);
+        }
+        completed.add(part.build());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failure = new StoreFailure(StoreFailure.Kind.TRANSIENT, "interrupted during a multipart copy", e);

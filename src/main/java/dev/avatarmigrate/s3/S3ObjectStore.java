@@ -2,6 +2,8 @@ package dev.avatarmigrate.s3;
 
 import dev.avatarmigrate.config.CopySettings;
 import dev.avatarmigrate.config.S3Settings;
+import dev.avatarmigrate.engine.Checksum;
+import dev.avatarmigrate.engine.CopyReceipt;
 import dev.avatarmigrate.engine.ObjectStore;
 import dev.avatarmigrate.engine.PreflightException;
 import dev.avatarmigrate.engine.StoreFailure;
@@ -15,7 +17,9 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.CopyObjectResult;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
@@ -125,7 +129,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
+  public CopyReceipt copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
       boolean replace, CopySettings settings) {
     String what = "copy s3://" + sourceBucket + "/" + source.key();
     try {
@@ -141,12 +145,19 @@ public final class S3ObjectStore implements ObjectStore {
       if (!replace) {
         request.ifNoneMatch("*");
       }
+      Checksum sourceChecksum = null;
       if (etagWillDiffer(source, settings)) {
         // The copy's ETag cannot equal the source's (the source was a multipart upload, or the copy is
         // encrypted with KMS): record the source ETag, so a re-run recognises the copy as this source.
         // That takes REPLACE, which needs every header and metadata entry restated from the source.
         HeadObjectResponse head = client.headObject(b -> b.bucket(sourceBucket).key(source.key())
-            .ifMatch(quoted(source.etag())));
+            .ifMatch(quoted(source.etag())).checksumMode(ChecksumMode.ENABLED));
+        // The ETags cannot be compared, but the source's checksum can: ask the copy for the same algorithm,
+        // which S3 computes for the new object and reports in its answer. Same request count as before.
+        sourceChecksum = Checksums.fullObject(head);
+        if (sourceChecksum != null) {
+          request.checksumAlgorithm(sourceChecksum.algorithm());
+        }
         request.metadataDirective(MetadataDirective.REPLACE)
             .metadata(MultipartCopier.withSourceEtag(head.metadata(), source.etag()))
             .contentType(head.contentType())
@@ -169,8 +180,9 @@ public final class S3ObjectStore implements ObjectStore {
       if (settings.acl() != null) {
         request.acl(settings.acl());
       }
-      String etag = client.copyObject(request.build()).copyObjectResult().eTag();
-      return StoredObject.unquote(etag);
+      CopyObjectResult result = client.copyObject(request.build()).copyObjectResult();
+      return new CopyReceipt(result.eTag(), sourceChecksum,
+          sourceChecksum == null ? null : Checksums.of(result, sourceChecksum));
     } catch (SdkException e) {
       throw S3Errors.classify(e, what);
     }
@@ -195,9 +207,10 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public StoredObject awaitExists(String bucket, String key) {
+  public StoredObject awaitExists(String bucket, String key, boolean withChecksum) {
     try {
-      HeadObjectResponse head = waiter.waitUntilObjectExists(b -> b.bucket(bucket).key(key))
+      HeadObjectResponse head = waiter.waitUntilObjectExists(b -> b.bucket(bucket).key(key)
+              .checksumMode(withChecksum ? ChecksumMode.ENABLED : null))
           .matched().response()
           .orElseThrow(() -> new StoreFailure(StoreFailure.Kind.TRANSIENT,
               "s3://" + bucket + "/" + key + " did not appear after the copy", null));
@@ -226,7 +239,7 @@ public final class S3ObjectStore implements ObjectStore {
 
   static StoredObject toStored(String key, HeadObjectResponse head) {
     return new StoredObject(key, head.contentLength(), head.eTag(), head.storageClassAsString(),
-        head.metadata().get(SOURCE_ETAG_METADATA));
+        head.metadata().get(SOURCE_ETAG_METADATA), Checksums.fullObject(head));
   }
 
   static String quoted(String etag) {

@@ -85,7 +85,8 @@ public final class FakeObjectStore implements ObjectStore {
     }
   }
 
-  private record Blob(byte[] content, String etag, String storageClass) {}
+  /** @param checksum a full-object SHA256, when the object was put with one (as S3 keeps it) */
+  private record Blob(byte[] content, String etag, String storageClass, Checksum checksum) {}
 
   private record Injected(StoreFailure.Kind kind, int remaining) {}
 
@@ -97,6 +98,8 @@ public final class FakeObjectStore implements ObjectStore {
   private final Map<String, Injected> failures = new HashMap<>();
   private final Map<String, byte[]> changeAfterListing = new HashMap<>();
   private final Set<String> corruptCopies = new java.util.HashSet<>();
+  private final Set<String> corruptCopiesKeepingEtag = new java.util.HashSet<>();
+  private boolean copyAnswersChecksum = true;
   private final OperationLog log;
   private int pageSize = 1000;
 
@@ -126,6 +129,23 @@ public final class FakeObjectStore implements ObjectStore {
   public synchronized FakeObjectStore put(String bucket, String key, byte[] content) {
     createBucket(bucket);
     buckets.get(bucket).put(key, blob(content.clone(), null));
+    return this;
+  }
+
+  /**
+   * Puts an object with a full-object SHA256 checksum, as an upload that sent one leaves it on S3; its copies
+   * are asked for the same algorithm (as the adapter does where ETags cannot be compared).
+   */
+  public synchronized FakeObjectStore putWithChecksum(String bucket, String key, String content) {
+    createBucket(bucket);
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    buckets.get(bucket).put(key, new Blob(bytes, md5(bytes), null, sha256(bytes)));
+    return this;
+  }
+
+  /** Whether a copy's answer reports the new object's checksum (S3 does; some stores only show it on a HEAD). */
+  public synchronized FakeObjectStore copyAnswersChecksum(boolean answers) {
+    this.copyAnswersChecksum = answers;
     return this;
   }
 
@@ -177,6 +197,15 @@ public final class FakeObjectStore implements ObjectStore {
   /** A copy of {@code sourceKey} lands with other bytes, while the copy still promises the source's ETag. */
   public synchronized FakeObjectStore corruptCopiesOf(String sourceKey) {
     corruptCopies.add(sourceKey);
+    return this;
+  }
+
+  /**
+   * A copy of {@code sourceKey} lands with other bytes, and promises the ETag those bytes have, as a
+   * multipart copy (whose ETag is its own) would: size and ETag agree, only a checksum can tell.
+   */
+  public synchronized FakeObjectStore corruptCopiesKeepingEtagOf(String sourceKey) {
+    corruptCopiesKeepingEtag.add(sourceKey);
     return this;
   }
 
@@ -254,7 +283,7 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
-  public synchronized String copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
+  public synchronized CopyReceipt copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
       boolean replace, CopySettings settings) {
     String from = sourceBucket + "/" + source.key();
     try {
@@ -286,27 +315,37 @@ public final class FakeObjectStore implements ObjectStore {
     if (corruptCopies.contains(source.key())) {
       bytes = Arrays.copyOf(bytes, bytes.length + 1);
     }
+    if (corruptCopiesKeepingEtag.contains(source.key()) && bytes.length > 0) {
+      bytes[0] ^= 1;
+    }
     String storageClass = settings.storageClass() != null ? settings.storageClass() : current.storageClass();
-    buckets.get(targetBucket).put(targetKey, blob(bytes, storageClass));
+    Checksum written = current.checksum() == null ? null : sha256(bytes);
+    Blob copy = new Blob(bytes, md5(bytes), storageClass, written);
+    buckets.get(targetBucket).put(targetKey, copy);
     log.add("copy", targetBucket, List.of(targetKey), "ok", from);
-    return current.etag();
+    String promised = corruptCopiesKeepingEtag.contains(source.key()) ? copy.etag() : current.etag();
+    return new CopyReceipt(promised, current.checksum(), copyAnswersChecksum ? written : null);
   }
 
   @Override
-  public synchronized StoredObject awaitExists(String bucket, String key) {
+  public synchronized StoredObject awaitExists(String bucket, String key, boolean withChecksum) {
+    String detail = withChecksum ? "with checksum" : null;
     try {
       injected(Operation.AWAIT, key, "await", bucket);
     } catch (StoreFailure e) {
-      log.add("await", bucket, List.of(key), "failed " + e.kind(), null);
+      log.add("await", bucket, List.of(key), "failed " + e.kind(), detail);
       throw e;
     }
     Blob b = bucket(bucket).get(key);
     if (b == null) {
-      log.add("await", bucket, List.of(key), "failed TRANSIENT", null);
+      log.add("await", bucket, List.of(key), "failed TRANSIENT", detail);
       throw new StoreFailure(StoreFailure.Kind.TRANSIENT, "s3://" + bucket + "/" + key + " did not appear", null);
     }
-    log.add("await", bucket, List.of(key), "present", null);
-    return stored(key, b);
+    log.add("await", bucket, List.of(key), "present", detail);
+    StoredObject seen = stored(key, b);
+    return withChecksum
+        ? new StoredObject(key, seen.size(), seen.etag(), seen.storageClass(), null, b.checksum())
+        : seen;
   }
 
   @Override
@@ -363,7 +402,16 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   private static Blob blob(byte[] content, String storageClass) {
-    return new Blob(content, md5(content), storageClass);
+    return new Blob(content, md5(content), storageClass, null);
+  }
+
+  private static Checksum sha256(byte[] content) {
+    try {
+      return new Checksum("SHA256",
+          java.util.Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(content)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static StoredObject stored(String key, Blob b) {

@@ -121,7 +121,18 @@ class MigrationTest {
       if (!delete.what().equals("delete") || !delete.ok()) {
         continue;
       }
-      assertEquals(SRC, delete.bucket(), "only sources are ever deleted");
+      if (DST.equals(delete.bucket())) {
+        // The one delete at the target: a copy that failed its checksum, which no row may ever point at.
+        for (String targetKey : delete.keys()) {
+          int commit = lastBefore(ops, d, o -> (o.what().equals("rewrite") || o.what().equals("rewriteJoined"))
+              && o.ok() && o.keys().stream().anyMatch(k -> target(k).equals(targetKey)));
+          if (commit >= 0) {
+            fail("delete of the copy " + targetKey + " whose rows were rewritten:\n" + around(ops, d));
+          }
+        }
+        continue;
+      }
+      assertEquals(SRC, delete.bucket(), "only sources, and copies that failed verification, are ever deleted");
       for (String key : delete.keys()) {
         String targetKey = target(key);
         int commit = lastBefore(ops, d, o -> (o.what().equals("rewrite") || o.what().equals("rewriteJoined"))
@@ -447,6 +458,32 @@ class MigrationTest {
     assertMoved(good);
     assertEquals(1, summary.failed());
     assertFalse(summary.complete());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aCopyWhoseChecksumDiffersFromTheSourcesFailsAndNothingOfItIsDeletedOrRewritten(Method method) {
+    // Size and ETag agree (the ETag is the copy's own, as for a multipart copy): only the checksum can tell.
+    String bad = "image/avatar-1.png";
+    store.putWithChecksum(SRC, bad, "png bytes of avatar 1");
+    originals.put(bad, "png bytes of avatar 1".getBytes(StandardCharsets.UTF_8));
+    table.addRows(bad);
+    String good = "image/avatar-2.png";
+    store.putWithChecksum(SRC, good, "png bytes of avatar 2");
+    originals.put(good, "png bytes of avatar 2".getBytes(StandardCharsets.UTF_8));
+    table.addRows(good);
+    store.corruptCopiesKeepingEtagOf(bad);
+
+    RunSummary summary = run(settings(method));
+
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, events.of(bad));
+    assertEquals(Stage.VERIFY, failed.stage());
+    assertTrue(failed.reason().contains("checksum differs from the source's (SHA256 "), failed.reason());
+    assertUntouched(bad, 1);
+    assertTrue(store.log().all().stream().noneMatch(o -> o.what().equals("delete") && o.keys().contains(bad)));
+    assertTrue(store.log().all().stream().noneMatch(o -> o.what().startsWith("rewrite") && o.keys().contains(bad)));
+    assertMoved(good);
+    assertEquals(1, summary.failed());
   }
 
   @ParameterizedTest

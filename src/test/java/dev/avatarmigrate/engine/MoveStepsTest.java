@@ -238,6 +238,68 @@ class MoveStepsTest {
         assertInstanceOf(MoveOutcome.Failed.class, steps.verify(copied, Optional.of(stale)).ended()).stage());
   }
 
+  @Test
+  void aPlainCopyIsVerifiedWithoutAskingForChecksums() {
+    StoredObject s = source("avatar-1.png", "png");
+    MoveSteps steps = steps();
+    Copied copied = steps.copy(s, Optional.empty()).next();
+    int before = store.log().size();
+    assertFalse(steps.verify(copied).isEnded());
+    List<Op> looks = store.log().since(before);
+    assertEquals(1, looks.size());
+    assertEquals(null, looks.get(0).detail(), "one plain HEAD, as before: " + looks);
+  }
+
+  @Test
+  void aCopyReportingTheSourcesChecksumVerifiesWithOnePlainHead() {
+    store.putWithChecksum(SRC, "image/avatar-1.png", "png");
+    MoveSteps steps = steps();
+    Copied copied = steps.copy(store.stat(SRC, "image/avatar-1.png"), Optional.empty()).next();
+    int before = store.log().size();
+    assertFalse(steps.verify(copied).isEnded());
+    assertEquals(List.of("await"), store.log().since(before).stream().map(Op::what).toList());
+    assertEquals(null, store.log().since(before).get(0).detail(), "the copy's answer already had the checksum");
+  }
+
+  @Test
+  void aCopyThatDidNotReportItsChecksumIsLookedAtWithItInBothModes() {
+    store.putWithChecksum(SRC, "image/avatar-1.png", "png").copyAnswersChecksum(false);
+    MoveSteps steps = steps();
+    Copied copied = steps.copy(store.stat(SRC, "image/avatar-1.png"), Optional.empty()).next();
+
+    int before = store.log().size();
+    assertFalse(steps.verify(copied).isEnded());
+    assertEquals("with checksum", store.log().since(before).get(0).detail());
+
+    // Sync mode: the listing shows no checksum, so this one copy is HEADed for it.
+    before = store.log().size();
+    assertFalse(steps.verify(copied, Optional.of(store.stat(DST, "avatar/avatar-1.png"))).isEnded());
+    assertEquals(List.of("await"), store.log().since(before).stream().map(Op::what).toList());
+    assertEquals("with checksum", store.log().since(before).get(0).detail());
+  }
+
+  @Test
+  void aChecksumMismatchFailsVerificationWhateverSawItAndTheBadCopyIsRemoved() {
+    for (boolean answered : new boolean[] {true, false}) {
+      for (boolean objectMode : new boolean[] {true, false}) {
+        FakeObjectStore own = new FakeObjectStore().createBucket(SRC).createBucket(DST).copyAnswersChecksum(answered);
+        own.putWithChecksum(SRC, "image/avatar-1.png", "png").corruptCopiesKeepingEtagOf("image/avatar-1.png");
+        MoveSteps steps = new MoveSteps(own, table, new MovePlan(MAPPING, COPY, OnConflict.SKIP, false, false), 255);
+        Copied copied = steps.copy(own.stat(SRC, "image/avatar-1.png"), Optional.empty()).next();
+        Step<VerifiedCopy> step = objectMode ? steps.verify(copied)
+            : steps.verify(copied, Optional.of(own.stat(DST, "avatar/avatar-1.png")));
+        MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, step.ended());
+        assertEquals(Stage.VERIFY, failed.stage());
+        assertTrue(failed.reason().startsWith("the copy's checksum differs from the source's (SHA256 "),
+            failed.reason());
+        assertTrue(failed.reason().endsWith("the source is kept; the bad copy was removed"), failed.reason());
+        // Removed, so a re-run cannot take it for this source's copy (it carries the source's ETag).
+        assertEquals(List.of(), own.keys(DST));
+        assertEquals(List.of("image/avatar-1.png"), own.keys(SRC));
+      }
+    }
+  }
+
   // ---- rows --------------------------------------------------------------------------------------
 
   @Test

@@ -12,19 +12,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * One isolated world for a scenario: a legacy and a production bucket on the shared S3Proxy, a database
+ * One isolated world for a scenario: a legacy and a production bucket on an S3 server (the shared S3Proxy
+ * unless a test names another, such as moto), a database
  * with an {@code avatars(path)} table on the shared MariaDB, and ways to run the tool against them
  * (in-process, or as the built jar) and to read the end state back.
  */
@@ -32,13 +35,13 @@ public final class AvatarWorld {
   public static final String TABLE = "avatars";
   public static final String COLUMN = "path";
 
-  public final S3ProxyServer s3;
+  public final S3Endpoint s3;
   public final TestDatabase db;
   public final String legacy;
   public final String production;
   public final String database;
 
-  private AvatarWorld(S3ProxyServer s3, boolean indexed) {
+  private AvatarWorld(S3Endpoint s3, boolean indexed) {
     this.s3 = s3;
     this.db = TestDatabase.shared();
     this.legacy = s3.uniqueBucket("legacy");
@@ -55,7 +58,7 @@ public final class AvatarWorld {
     return new AvatarWorld(S3ProxyServer.shared(), true);
   }
 
-  public static AvatarWorld create(S3ProxyServer s3, boolean indexed) {
+  public static AvatarWorld create(S3Endpoint s3, boolean indexed) {
     return new AvatarWorld(s3, indexed);
   }
 
@@ -239,13 +242,35 @@ public final class AvatarWorld {
    * threads of short runs take about half of their CPU.
    */
   public Process startJar(Path workDir, String... options) throws IOException {
+    return jar(workDir, options).start();
+  }
+
+  /**
+   * Runs the built jar as {@link #startJar} does, to its end, and returns its exit code and output; a run
+   * still going after {@code timeout} is killed and fails the test.
+   */
+  public Result runJar(Path workDir, Duration timeout, String... options) throws IOException, InterruptedException {
+    Path out = Files.createTempFile(workDir, "stdout", ".txt");
+    Path err = Files.createTempFile(workDir, "stderr", ".txt");
+    Process process = jar(workDir, options)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly().waitFor();
+      throw new AssertionError("the jar did not finish within " + timeout + "; stderr:\n" + Files.readString(err));
+    }
+    return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+  }
+
+  private ProcessBuilder jar(Path workDir, String... options) {
     List<String> command = new ArrayList<>(
         List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar().toString()));
     command.addAll(List.of(args(options)));
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_") || k.startsWith("AVATARMIGRATE_"));
     pb.environment().putAll(env());
-    return pb.start();
+    return pb;
   }
 
   public static Path jar() {

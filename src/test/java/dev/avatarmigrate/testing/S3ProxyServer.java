@@ -3,12 +3,9 @@ package dev.avatarmigrate.testing;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -30,15 +27,11 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * API, and the providers are still named {@code transient} and {@code filesystem} (the latter
  * configured with the old {@code jclouds.filesystem.basedir} property).
  */
-public final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements S3Endpoint, AutoCloseable {
 
     public static final String ACCESS_KEY = "access";
     public static final String SECRET_KEY = "secret";
     public static final String REGION = "us-east-1";
-
-    private static final Pattern BUCKET_PREFIX = Pattern.compile("[a-z0-9][a-z0-9-]*");
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
     private static volatile S3ProxyServer shared;
 
@@ -108,18 +101,22 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     /** e.g. {@code http://127.0.0.1:41234} */
+    @Override
     public URI endpoint() {
         return endpoint;
     }
 
+    @Override
     public String accessKey() {
         return ACCESS_KEY;
     }
 
+    @Override
     public String secretKey() {
         return SECRET_KEY;
     }
 
+    @Override
     public String region() {
         return REGION;
     }
@@ -134,6 +131,7 @@ public final class S3ProxyServer implements AutoCloseable {
      * it is closed with the server. Configured with endpointOverride, path-style access, the region
      * and static credentials, and nothing more.
      */
+    @Override
     public S3Client client() {
         S3Client c = client;
         if (c == null) {
@@ -168,39 +166,6 @@ public final class S3ProxyServer implements AutoCloseable {
                         AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
         customizer.accept(builder);
         return builder.build();
-    }
-
-    /** Creates {@code bucket} through the S3 API and returns its name. */
-    public String createBucket(String bucket) {
-        client().createBucket(b -> b.bucket(bucket));
-        return bucket;
-    }
-
-    /**
-     * Creates and returns a bucket named {@code prefix-<random>}: lowercase, 3..63 characters, never
-     * used before in this server. {@code prefix} must be lowercase letters, digits and hyphens
-     * (it is truncated so the name fits).
-     */
-    public String uniqueBucket(String prefix) {
-        String p = prefix == null ? "" : prefix.toLowerCase(Locale.ROOT);
-        if (!p.isEmpty() && !BUCKET_PREFIX.matcher(p).matches()) {
-            throw new IllegalArgumentException("bucket prefix must match " + BUCKET_PREFIX + ": " + prefix);
-        }
-        String suffix = randomSuffix(12);
-        int room = 63 - suffix.length() - 1;
-        if (p.length() > room) {
-            p = p.substring(0, room);
-        }
-        String name = p.isEmpty() ? "b" + suffix : (p.endsWith("-") ? p + suffix : p + "-" + suffix);
-        return createBucket(name);
-    }
-
-    private static String randomSuffix(int length) {
-        char[] chars = new char[length];
-        for (int i = 0; i < length; i++) {
-            chars[i] = ALPHABET[RANDOM.nextInt(ALPHABET.length)];
-        }
-        return new String(chars);
     }
 
     private void ensureOpen() {

