@@ -5,11 +5,9 @@ import dev.avatarmigrate.engine.MoveSteps.Copied;
 import dev.avatarmigrate.engine.MoveSteps.Step;
 import dev.avatarmigrate.engine.MoveSteps.VerifiedCopy;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -101,12 +99,11 @@ final class ObjectPipeline {
   /** What the target holds at the keys of one page of sources: the range since the previous page. */
   private Map<String, StoredObject> listTarget(List<StoredObject> matched) {
     KeyMapping mapping = plan.mapping();
-    Set<String> wanted = new HashSet<>(matched.size() * 2);
-    matched.forEach(o -> wanted.add(mapping.targetKey(o.key())));
+    List<String> wanted = matched.stream().map(o -> mapping.targetKey(o.key())).toList();
     String from = previousTargetKey;
     String to = mapping.targetKey(matched.get(matched.size() - 1).key());
     previousTargetKey = to;
-    return targetRange.list(from, to, wanted);
+    return targetRange.list(from, wanted);
   }
 
   private void work(BlockingQueue<Work> work, BatchDrain<VerifiedCopy> rows) {

@@ -5,11 +5,9 @@ import dev.avatarmigrate.engine.MoveSteps.Copied;
 import dev.avatarmigrate.engine.MoveSteps.Step;
 import dev.avatarmigrate.engine.MoveSteps.VerifiedCopy;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,9 +110,8 @@ final class SyncPipeline {
     inFlight.acquireUninterruptibly();
     boolean handedOver = false;
     try {
-      Set<String> wanted = new HashSet<>(chunk.size() * 2);
-      chunk.forEach(o -> wanted.add(mapping.targetKey(o.key())));
-      Map<String, StoredObject> before = targetRange.list(from, to, wanted);
+      List<String> wanted = chunk.stream().map(o -> mapping.targetKey(o.key())).toList();
+      Map<String, StoredObject> before = targetRange.list(from, wanted);
 
       // Step 1: copy what is missing, on the pool. A copy not yet started when the run is stopped is skipped
       // (null): it gets no outcome, and a re-run picks it up.
@@ -126,7 +123,7 @@ final class SyncPipeline {
                 ? store.head(plan.targetBucket(), listed.key())
                 : Optional.ofNullable(listed))));
       }
-      verifier.submit(() -> verifyChunk(chunk, from, to, futures, finisher));
+      verifier.submit(() -> verifyChunk(chunk, from, futures, finisher));
       handedOver = true;
     } finally {
       if (!handedOver) {
@@ -136,7 +133,7 @@ final class SyncPipeline {
   }
 
   /** Steps 2 to 4 for one chunk; runs on the verifier, one chunk at a time, in listing order. */
-  private void verifyChunk(List<StoredObject> chunk, String from, String to, List<Future<Step<Copied>>> futures,
+  private void verifyChunk(List<StoredObject> chunk, String from, List<Future<Step<Copied>>> futures,
       ExecutorService finisher) {
     boolean handedOver = false;
     try {
@@ -154,9 +151,8 @@ final class SyncPipeline {
       }
 
       // Step 2: verify the copies made by listing the range once more, instead of a HEAD each.
-      Set<String> made = new HashSet<>();
-      copied.stream().filter(Copied::needsObservation).forEach(c -> made.add(c.targetKey()));
-      Map<String, StoredObject> after = made.isEmpty() ? Map.of() : targetRange.list(from, to, made);
+      List<String> made = copied.stream().filter(Copied::needsObservation).map(Copied::targetKey).toList();
+      Map<String, StoredObject> after = made.isEmpty() ? Map.of() : targetRange.list(from, made);
       List<VerifiedCopy> verified = new ArrayList<>(copied.size());
       for (Copied c : copied) {
         Step<VerifiedCopy> step = steps.verify(c, Optional.ofNullable(after.get(c.targetKey())));

@@ -609,7 +609,8 @@ class MigrationTest {
     // What the target holds comes from listing it alongside the source, not from a HEAD per object.
     assertEquals(0, store.log().all().stream().filter(o -> o.what().equals("head") && o.bucket().equals(DST)).count());
     long targetListings = store.log().all().stream().filter(o -> o.what().equals("list") && o.bucket().equals(DST)).count();
-    assertTrue(targetListings <= 2 * 3 * 2, targetListings + " target listings for 3 pages of sources");
+    // A few per chunk (before and after its copies, per first character of its keys), not one per object.
+    assertTrue(targetListings <= 30, targetListings + " target listings for 3 pages of sources");
   }
 
   @ParameterizedTest

@@ -11,7 +11,7 @@ class TargetRangeTest {
   private static final String BASE = "avatar/avatar-";
 
   @Test
-  void firstRangeListsTheWholeBasePrefix() {
+  void withoutAFirstKeyTheBasePrefix() {
     assertEquals(BASE, TargetRange.prefix(BASE, null, "avatar/avatar-1999.png"));
   }
 
