@@ -48,9 +48,12 @@ public final class MoveSteps {
     private final CopyReceipt receipt;
     private final StoredObject alreadyThere;
     private final boolean simulated;
+    // True when the copy replaced a different object (--on-conflict overwrite): rows may point at its key.
+    private final boolean replacedAnother;
 
     private Copied(StoredObject source, String targetKey, CopyReceipt receipt, StoredObject alreadyThere,
-        boolean simulated) {
+        boolean simulated, boolean replacedAnother) {
+      this.replacedAnother = replacedAnother;
       this.source = source;
       this.targetKey = targetKey;
       this.receipt = receipt;
@@ -148,10 +151,10 @@ public final class MoveSteps {
     }
     if (verdict == CopyRule.Verdict.ALREADY_PRESENT) {
       StoredObject there = atTarget.get();
-      return Step.next(new Copied(source, targetKey, CopyReceipt.etagOnly(there.etag()), there, false));
+      return Step.next(new Copied(source, targetKey, CopyReceipt.etagOnly(there.etag()), there, false, false));
     }
     if (plan.dryRun()) {
-      return Step.next(new Copied(source, targetKey, null, null, true));
+      return Step.next(new Copied(source, targetKey, null, null, true, false));
     }
     boolean replace = verdict == CopyRule.Verdict.OVERWRITE;
     StoredObject current = source;
@@ -159,7 +162,7 @@ public final class MoveSteps {
       try {
         CopyReceipt receipt =
             store.copy(plan.sourceBucket(), current, plan.targetBucket(), targetKey, replace, plan.copy());
-        return Step.next(new Copied(current, targetKey, receipt, null, false));
+        return Step.next(new Copied(current, targetKey, receipt, null, false, replace));
       } catch (StoreFailure e) {
         if (e.kind() == StoreFailure.Kind.FATAL) {
           throw e;
@@ -232,15 +235,21 @@ public final class MoveSteps {
       // No row points at it (rows follow a verified copy only), and it is this run's own copy.
       return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
           "the copy's checksum differs from the source's (" + mismatch + "); the source is kept; "
-              + removeBadCopy(copied.targetKey)));
+              + removeBadCopy(copied)));
     }
     return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
         "the copy does not match the source (size " + seen.size() + " vs " + copied.source.size() + ", ETag "
             + seen.etag() + " vs " + copied.receipt.etag() + "); the source is kept"));
   }
 
-  private String removeBadCopy(String targetKey) {
+  private String removeBadCopy(Copied copied) {
+    String targetKey = copied.targetKey;
     String where = "s3://" + plan.targetBucket() + "/" + targetKey;
+    if (copied.replacedAnother) {
+      // It overwrote an object that rows may point at: deleting it would leave them pointing at nothing.
+      return "it replaced the object at " + where + " (--on-conflict overwrite), which is kept, since rows may"
+          + " point at it: copy the source over it again by hand before a re-run";
+    }
     try {
       List<ObjectStore.KeyError> errors = store.delete(plan.targetBucket(), List.of(targetKey));
       if (errors.isEmpty()) {

@@ -300,6 +300,22 @@ class MoveStepsTest {
     }
   }
 
+  @Test
+  void aCopyThatOverwroteAnotherObjectAndFailsItsChecksumIsNotRemoved() {
+    // --on-conflict overwrite: the key held a production object rows may point at; deleting the bad copy would
+    // leave them pointing at nothing, so it stays and the operator is told.
+    FakeObjectStore own = new FakeObjectStore().createBucket(SRC).createBucket(DST).copyAnswersChecksum(true);
+    own.putWithChecksum(SRC, "image/avatar-1.png", "png").corruptCopiesKeepingEtagOf("image/avatar-1.png");
+    own.put(DST, "avatar/avatar-1.png", "the production one");
+    MoveSteps steps = new MoveSteps(own, table, new MovePlan(MAPPING, COPY, OnConflict.OVERWRITE, false, false), 255);
+    Copied copied = steps.copy(own.stat(SRC, "image/avatar-1.png"), Optional.of(own.stat(DST, "avatar/avatar-1.png")))
+        .next();
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps.verify(copied).ended());
+    assertTrue(failed.reason().contains("(--on-conflict overwrite), which is kept"), failed.reason());
+    assertEquals(List.of("avatar/avatar-1.png"), own.keys(DST));
+    assertTrue(own.log().all().stream().noneMatch(o -> o.what().equals("delete")));
+  }
+
   // ---- rows --------------------------------------------------------------------------------------
 
   @Test
