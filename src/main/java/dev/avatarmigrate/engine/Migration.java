@@ -39,8 +39,9 @@ public final class Migration {
    */
   public RunSummary run(StopSignal stop) {
     long started = System.nanoTime();
-    MovePlan plan = MovePlan.of(settings);
-    PathTable.TableCheck check = preflight(plan);
+    listener.phase("preflight");
+    MovePlan plan = checkBuckets(MovePlan.of(settings));
+    PathTable.TableCheck check = checkTable();
 
     MoveRun run = new MoveRun(new MoveSteps(store, table, plan, check.maxPathLength()), store, plan,
         settings.concurrency(), listener, stop);
@@ -65,8 +66,8 @@ public final class Migration {
     return counter.summary(settings.dryRun(), stop.interrupted(), elapsed);
   }
 
-  private PathTable.TableCheck preflight(MovePlan plan) {
-    listener.phase("preflight");
+  /** Both buckets usable; returns the plan with what the target bucket's default encryption means for copies. */
+  private MovePlan checkBuckets(MovePlan plan) {
     ObjectStore.BucketInfo source = store.describeBucket(plan.sourceBucket());
     ObjectStore.BucketInfo target = store.describeBucket(plan.targetBucket());
     boolean otherRegion = source.region() != null && target.region() != null
@@ -79,6 +80,23 @@ public final class Migration {
           + "; the identity running this needs, on the source bucket, a policy such as:\n"
           + BucketPolicy.forSource(source.bucket(), plan.mapping().source().prefix()));
     }
+    if (plan.copy().sse() != null) {
+      return plan; // the copies are encrypted as --sse says, whatever the bucket's default
+    }
+    ObjectStore.DefaultEncryption encryption = store.defaultEncryption(target.bucket());
+    if (encryption == ObjectStore.DefaultEncryption.DENIED) {
+      listener.warning("cannot read the default encryption of bucket " + target.bucket() + ": the credentials lack"
+          + " s3:GetEncryptionConfiguration on it. If it encrypts new objects with SSE-KMS, pass --sse aws:kms:"
+          + " without it such copies are not verified by checksum, and a re-run reports those already made as"
+          + " conflicts");
+    }
+    // NOT_KMS: copies keep MD5 ETags. UNKNOWN (the store does not say): the flags decide, as they always did.
+    return encryption == ObjectStore.DefaultEncryption.KMS
+        ? plan.withCopy(plan.copy().withTargetDefaultsToKms())
+        : plan;
+  }
+
+  private PathTable.TableCheck checkTable() {
     PathTable.TableCheck check = table.check();
     if (!check.indexed()) {
       listener.warning("no index covers " + settings.table() + "." + settings.column()

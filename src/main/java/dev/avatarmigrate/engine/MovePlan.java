@@ -13,6 +13,10 @@ public record MovePlan(
         s.keepSource());
   }
 
+  public MovePlan withCopy(CopySettings copy) {
+    return new MovePlan(mapping, copy, onConflict, dryRun, keepSource);
+  }
+
   public String sourceBucket() {
     return mapping.source().bucket();
   }

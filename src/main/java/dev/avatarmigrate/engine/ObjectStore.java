@@ -12,6 +12,12 @@ public interface ObjectStore extends AutoCloseable {
   BucketInfo describeBucket(String bucket);
 
   /**
+   * How the bucket encrypts a new object that names no encryption (GetBucketEncryption). Never throws: what
+   * cannot be read is {@link DefaultEncryption#DENIED} or {@link DefaultEncryption#UNKNOWN}.
+   */
+  DefaultEncryption defaultEncryption(String bucket);
+
+  /**
    * Lists keys under {@code prefix} in key order, strictly after {@code startAfter} when not null,
    * page by page, handing each page to {@code page} until it returns false. Memory holds one page.
    */
@@ -47,6 +53,18 @@ public interface ObjectStore extends AutoCloseable {
   void close();
 
   record BucketInfo(String bucket, String region, String ownerId) {}
+
+  /** A bucket's default encryption, as far as it matters to a copy's ETag. */
+  enum DefaultEncryption {
+    /** SSE-KMS or DSSE-KMS: a copy's ETag is not the MD5 of its bytes. */
+    KMS,
+    /** None, or SSE-S3: a copy's ETag is the MD5 of its bytes. */
+    NOT_KMS,
+    /** The credentials may not read it (no s3:GetEncryptionConfiguration). */
+    DENIED,
+    /** The store does not say (S3Proxy's filesystem store answers NotImplemented), or could not be asked. */
+    UNKNOWN
+  }
 
   record KeyError(String key, String reason) {}
 }

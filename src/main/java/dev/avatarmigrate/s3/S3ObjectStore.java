@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResult;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetBucketEncryptionResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -30,6 +31,9 @@ import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionByDefault;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionConfiguration;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 import software.amazon.awssdk.services.s3.waiters.S3Waiter;
 
 /** {@link ObjectStore} on the AWS SDK v2 synchronous client. */
@@ -93,6 +97,42 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public DefaultEncryption defaultEncryption(String bucket) {
+    try {
+      return defaultEncryption(client.getBucketEncryption(b -> b.bucket(bucket)));
+    } catch (AwsServiceException e) {
+      return defaultEncryption(e);
+    } catch (SdkException e) {
+      return DefaultEncryption.UNKNOWN;
+    }
+  }
+
+  static DefaultEncryption defaultEncryption(GetBucketEncryptionResponse response) {
+    ServerSideEncryptionConfiguration config = response.serverSideEncryptionConfiguration();
+    if (config != null) {
+      for (ServerSideEncryptionRule rule : config.rules()) {
+        ServerSideEncryptionByDefault byDefault = rule.applyServerSideEncryptionByDefault();
+        if (byDefault != null && byDefault.sseAlgorithmAsString() != null) {
+          // aws:kms and aws:kms:dsse; AES256 (SSE-S3) keeps MD5 ETags.
+          return byDefault.sseAlgorithmAsString().startsWith("aws:kms")
+              ? DefaultEncryption.KMS : DefaultEncryption.NOT_KMS;
+        }
+      }
+    }
+    return DefaultEncryption.NOT_KMS;
+  }
+
+  static DefaultEncryption defaultEncryption(AwsServiceException e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    if ("ServerSideEncryptionConfigurationNotFoundError".equals(code)) {
+      return DefaultEncryption.NOT_KMS;
+    }
+    // Anything else (NotImplemented from S3Proxy's filesystem store, a 5xx after the retries) leaves it
+    // unknown: copies go on as the flags say, as they did before the preflight asked.
+    return e.statusCode() == 403 ? DefaultEncryption.DENIED : DefaultEncryption.UNKNOWN;
+  }
+
+  @Override
   public void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page) {
     ListObjectsV2Request request = ListObjectsV2Request.builder()
         .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(PAGE).build();
@@ -148,7 +188,8 @@ public final class S3ObjectStore implements ObjectStore {
       Checksum sourceChecksum = null;
       if (etagWillDiffer(source, settings)) {
         // The copy's ETag cannot equal the source's (the source was a multipart upload, or the copy is
-        // encrypted with KMS): record the source ETag, so a re-run recognises the copy as this source.
+        // encrypted with KMS, by --sse or by the target bucket's default): record the source ETag, so a re-run
+        // recognises the copy as this source.
         // That takes REPLACE, which needs every header and metadata entry restated from the source.
         HeadObjectResponse head = client.headObject(b -> b.bucket(sourceBucket).key(source.key())
             .ifMatch(quoted(source.etag())).checksumMode(ChecksumMode.ENABLED));
@@ -198,7 +239,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   static boolean etagWillDiffer(StoredObject source, CopySettings settings) {
-    return isMultipartEtag(source.etag()) || "aws:kms".equals(settings.sse());
+    return isMultipartEtag(source.etag()) || settings.encryptsWithKms();
   }
 
   /** A multipart upload's ETag is a hash of part hashes with "-N"; a copy by CopyObject cannot keep it. */

@@ -100,6 +100,8 @@ public final class FakeObjectStore implements ObjectStore {
   private final Set<String> corruptCopies = new java.util.HashSet<>();
   private final Set<String> corruptCopiesKeepingEtag = new java.util.HashSet<>();
   private boolean copyAnswersChecksum = true;
+  private final Map<String, DefaultEncryption> defaultEncryption = new HashMap<>();
+  private final List<CopySettings> copySettings = new ArrayList<>();
   private final OperationLog log;
   private int pageSize = 1000;
 
@@ -147,6 +149,17 @@ public final class FakeObjectStore implements ObjectStore {
   public synchronized FakeObjectStore copyAnswersChecksum(boolean answers) {
     this.copyAnswersChecksum = answers;
     return this;
+  }
+
+  /** What GetBucketEncryption answers for {@code bucket} (without this: none, as {@code NOT_KMS}). */
+  public synchronized FakeObjectStore defaultEncryption(String bucket, DefaultEncryption encryption) {
+    defaultEncryption.put(bucket, encryption);
+    return this;
+  }
+
+  /** The settings every copy request was made with, in order. */
+  public synchronized List<CopySettings> copySettings() {
+    return List.copyOf(copySettings);
   }
 
   public synchronized Optional<byte[]> content(String bucket, String key) {
@@ -228,6 +241,13 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
+  public synchronized DefaultEncryption defaultEncryption(String bucket) {
+    DefaultEncryption encryption = defaultEncryption.getOrDefault(bucket, DefaultEncryption.NOT_KMS);
+    log.add("defaultEncryption", bucket, List.of(), encryption.name(), null);
+    return encryption;
+  }
+
+  @Override
   public void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page) {
     String after = startAfter;
     while (true) {
@@ -286,6 +306,7 @@ public final class FakeObjectStore implements ObjectStore {
   public synchronized CopyReceipt copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
       boolean replace, CopySettings settings) {
     String from = sourceBucket + "/" + source.key();
+    copySettings.add(settings);
     try {
       injected(Operation.COPY, source.key(), "copy", targetBucket);
     } catch (StoreFailure e) {

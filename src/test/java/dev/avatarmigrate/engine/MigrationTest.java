@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -57,10 +58,16 @@ class MigrationTest {
   // ---- fixture -----------------------------------------------------------------------------------
 
   private static Settings settings(Method method, OnConflict onConflict, boolean dryRun, boolean keepSource) {
+    return settings(method, onConflict, dryRun, keepSource, null);
+  }
+
+  /** @param sse as {@code --sse} gives it, or null */
+  private static Settings settings(Method method, OnConflict onConflict, boolean dryRun, boolean keepSource,
+      String sse) {
     return new Settings(SOURCE, TARGET, DatabaseTarget.parse("update_db", "127.0.0.1", 3306, "root", null),
         "avatar-", new Identifier("avatars"), new Identifier("path"), method, 4, onConflict, dryRun, keepSource,
         null, new S3Settings(null, null, null, false, null, null, null),
-        new CopySettings(5L << 30, 512L << 20, null, null, null, null));
+        new CopySettings(5L << 30, 512L << 20, null, sse, null, null));
   }
 
   private static Settings settings(Method method) {
@@ -288,6 +295,71 @@ class MigrationTest {
     assertTrue(store.log().since(mark).stream().noneMatch(Op::isWrite), () -> "" + store.log().since(mark));
     assertEquals(rows, table.rows());
     assertEquals(targets, store.keys(DST));
+  }
+
+  // ---- the target bucket's default encryption ----------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aTargetBucketEncryptingWithKmsByDefaultGetsCopiesMadeAsWithSseKmsWithoutAskingForIt(Method method) {
+    store.defaultEncryption(DST, ObjectStore.DefaultEncryption.KMS);
+    String a = legacy("avatar-1.png");
+    String b = legacy("avatar-2.png");
+
+    run(settings(method));
+
+    assertMoved(a);
+    assertMoved(b);
+    assertEquals(2, store.copySettings().size());
+    for (CopySettings copy : store.copySettings()) {
+      assertTrue(copy.encryptsWithKms(), "copies record the source ETag and are verified by checksum");
+      assertNull(copy.sse(), "no SSE header the operator did not ask for: the bucket default applies");
+    }
+    assertEquals(List.of(), events.warnings);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void anSseFlagDecidesWhateverTheTargetBucketsDefaultAndItIsNotRead(Method method) {
+    store.defaultEncryption(DST, ObjectStore.DefaultEncryption.KMS);
+    String key = legacy("avatar-1.png");
+
+    run(settings(method, OnConflict.SKIP, false, false, "AES256"));
+
+    assertMoved(key);
+    assertFalse(store.copySettings().get(0).encryptsWithKms());
+    assertTrue(store.log().all().stream().noneMatch(o -> o.what().equals("defaultEncryption")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void anUnreadableTargetDefaultEncryptionIsOneWarningNamingThePermissionAndTheMoveGoesOn(Method method) {
+    store.defaultEncryption(DST, ObjectStore.DefaultEncryption.DENIED);
+    String key = legacy("avatar-1.png");
+
+    RunSummary summary = run(settings(method));
+
+    assertMoved(key);
+    assertTrue(summary.complete());
+    assertEquals(1, events.warnings.size(), () -> "warnings: " + events.warnings);
+    String warning = events.warnings.get(0);
+    assertTrue(warning.contains("s3:GetEncryptionConfiguration") && warning.contains("--sse aws:kms")
+        && warning.contains(DST), warning);
+    assertFalse(warning.contains("\n"), "one line: " + warning);
+    assertFalse(store.copySettings().get(0).encryptsWithKms());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aStoreThatDoesNotSayItsDefaultEncryptionMovesAsTheFlagsSayWithoutAWord(Method method) {
+    store.defaultEncryption(DST, ObjectStore.DefaultEncryption.UNKNOWN);
+    String key = legacy("avatar-1.png");
+
+    run(settings(method));
+
+    assertMoved(key);
+    assertEquals(List.of(), events.warnings);
+    assertFalse(store.copySettings().get(0).encryptsWithKms());
   }
 
   // ---- what is already at the target -------------------------------------------------------------
