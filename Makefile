@@ -15,13 +15,14 @@ test:
 
 build: $(JAR)
 
-$(JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+$(JAR): pom.xml $(shell find src/main/java src/main/resources -type f 2>/dev/null)
 	$(MVN) -DskipTests package
 
 install: $(JAR)
 	install -d $(LIBDIR) $(BINDIR) $(COMPLETIONDIR)
 	install -m 0644 $(JAR) $(LIBDIR)/avatarMigrate.jar
-	printf '#!/bin/sh\n# C1-only JIT and the serial GC: on a 2-core box the C2 compiler and parallel GC threads took CPU\n# from the copies; the steady-state work here is I/O, so nothing is lost (see README, Performance).\nexec java $${AVATARMIGRATE_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC} -jar "%s" "$$@"\n' "$(LIBDIR)/avatarMigrate.jar" > $(BINDIR)/avatarMigrate
+	install -m 0644 src/main/launcher/jvm.options $(LIBDIR)/jvm.options
+	printf '#!/bin/sh\n# JVM options: %s says why; AVATARMIGRATE_JAVA_OPTS replaces them.\nif [ -n "$${AVATARMIGRATE_JAVA_OPTS:-}" ]; then exec java $$AVATARMIGRATE_JAVA_OPTS -jar "%s" "$$@"; fi\nexec java "@%s" -jar "%s" "$$@"\n' "$(LIBDIR)/jvm.options" "$(LIBDIR)/avatarMigrate.jar" "$(LIBDIR)/jvm.options" "$(LIBDIR)/avatarMigrate.jar" > $(BINDIR)/avatarMigrate
 	chmod 0755 $(BINDIR)/avatarMigrate
 	java -jar $(JAR) generate-completion > $(COMPLETIONDIR)/avatarMigrate
 	@echo "installed $(BINDIR)/avatarMigrate (bash completion in $(COMPLETIONDIR))"

@@ -1,5 +1,6 @@
 package dev.avatarmigrate.bench;
 
+import dev.avatarmigrate.testing.AvatarWorld;
 import dev.avatarmigrate.testing.FaultyProxy;
 import dev.avatarmigrate.testing.S3ProxyServer;
 import dev.avatarmigrate.testing.TestDatabase;
@@ -24,7 +25,6 @@ import java.util.regex.Pattern;
  * end state.
  */
 public final class Bench {
-  private static final String WRAPPER_JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"; // as `make install`
 
   /** One contender: how to run it, and whether it rewrites rows (avatarMigrate) or only moves objects. */
   record Tool(String label, boolean rewritesRows, List<String> command, Map<String, String> env) {}
@@ -36,7 +36,7 @@ public final class Bench {
   private final int reps = intSetting("BENCH_REPS", 3);
   private final List<String> toolNames = words(setting("BENCH_TOOLS", "object sync rclone aws"));
   private final List<String> concurrencies = words(setting("BENCH_CONCURRENCY", ""));
-  private final List<String> javaOpts = words(setting("BENCH_JAVA_OPTS", WRAPPER_JAVA_OPTS));
+  private final List<String> javaOpts = words(setting("BENCH_JAVA_OPTS", AvatarWorld.LAUNCHER_JVM_OPTIONS));
   private final String jfr = setting("BENCH_JFR", "").strip(); // "", "1" (the JDK's profile settings) or a .jfc
   private final boolean verbose = !setting("BENCH_VERBOSE", "").isBlank();
   private final boolean serverJfr = !setting("BENCH_S3PROXY_JFR", "").isBlank();

@@ -27,7 +27,6 @@ public final class Demo {
   private static final int AVATARS = 300;
   private static final String LEGACY = "legacy-s3";
   private static final String PRODUCTION = "production-s3";
-  private static final String JAVA_OPTS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"; // as the installed wrapper
 
   private final S3ProxyServer s3;
   private final TestDatabase db;
@@ -108,7 +107,7 @@ public final class Demo {
     Path report = workDir.resolve("report.jsonl");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(JAVA_OPTS.split(" ")));
+    command.add(AvatarWorld.LAUNCHER_JVM_OPTIONS);
     command.addAll(List.of("-jar", jar.toString(), "--report", report.toString()));
     command.addAll(List.of(options));
     command.addAll(List.of(LEGACY, PRODUCTION, database));

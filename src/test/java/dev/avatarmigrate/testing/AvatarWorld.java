@@ -32,6 +32,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * (in-process, or as the built jar) and to read the end state back.
  */
 public final class AvatarWorld {
+  /**
+   * The installed wrapper's JVM options, as a java {@code @argument file}: the same file {@code make install}
+   * copies next to the jar, so tests, bench and demo run the jar as users do.
+   */
+  public static final String LAUNCHER_JVM_OPTIONS =
+      "@" + Path.of("src/main/launcher/jvm.options").toAbsolutePath();
+
   public static final String TABLE = "avatars";
   public static final String COLUMN = "path";
 
@@ -237,9 +244,8 @@ public final class AvatarWorld {
   }
 
   /**
-   * Starts the built jar as its own process with this world's environment, with the JVM flags the launcher
-   * {@code make install} writes uses by default (C1 only, serial GC): on a 2-core machine C2 and parallel GC
-   * threads of short runs take about half of their CPU.
+   * Starts the built jar as its own process with this world's environment, with the JVM options the launcher
+   * {@code make install} writes uses by default ({@link #LAUNCHER_JVM_OPTIONS}).
    */
   public Process startJar(Path workDir, String... options) throws IOException {
     return jar(workDir, options).start();
@@ -265,7 +271,7 @@ public final class AvatarWorld {
 
   private ProcessBuilder jar(Path workDir, String... options) {
     List<String> command = new ArrayList<>(
-        List.of(javaBinary(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", jar().toString()));
+        List.of(javaBinary(), LAUNCHER_JVM_OPTIONS, "-jar", jar().toString()));
     command.addAll(List.of(args(options)));
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_") || k.startsWith("AVATARMIGRATE_"));
