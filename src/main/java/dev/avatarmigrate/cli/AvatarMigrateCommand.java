@@ -101,10 +101,11 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
   @Option(names = "--storage-class", paramLabel = "CLASS", description = "Storage class at the target (default: the source's).")
   String storageClass;
 
-  @Option(names = "--sse", paramLabel = "AES256|aws:kms", description = "Server-side encryption of the copies.")
+  @Option(names = "--sse", paramLabel = "AES256|aws:kms|aws:kms:dsse",
+      description = "Server-side encryption of the copies.")
   String sse;
 
-  @Option(names = "--sse-kms-key-id", paramLabel = "KEY", description = "KMS key for --sse aws:kms.")
+  @Option(names = "--sse-kms-key-id", paramLabel = "KEY", description = "KMS key for --sse aws:kms or aws:kms:dsse.")
   String sseKmsKeyId;
 
   @Option(names = "--acl", paramLabel = "ACL", description = "Canned ACL for the copies, e.g. bucket-owner-full-control.")

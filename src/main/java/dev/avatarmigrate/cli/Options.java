@@ -75,16 +75,16 @@ final class Options {
   static String sse(String sse, String kmsKey) {
     if (sse == null || sse.isBlank()) {
       if (kmsKey != null && !kmsKey.isBlank()) {
-        throw new ConfigException("--sse-kms-key-id needs --sse aws:kms");
+        throw new ConfigException("--sse-kms-key-id needs --sse aws:kms (or aws:kms:dsse)");
       }
       return null;
     }
     String v = sse.trim();
-    if (!v.equals("AES256") && !v.equals("aws:kms")) {
-      throw new ConfigException("--sse '" + sse + "' is not AES256 or aws:kms");
+    if (!v.equals("AES256") && !v.equals("aws:kms") && !v.equals("aws:kms:dsse")) {
+      throw new ConfigException("--sse '" + sse + "' is not AES256, aws:kms or aws:kms:dsse");
     }
     if (v.equals("AES256") && kmsKey != null && !kmsKey.isBlank()) {
-      throw new ConfigException("--sse-kms-key-id goes with --sse aws:kms, not AES256");
+      throw new ConfigException("--sse-kms-key-id goes with --sse aws:kms or aws:kms:dsse, not AES256");
     }
     return v;
   }

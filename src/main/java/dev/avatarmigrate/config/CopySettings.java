@@ -6,8 +6,9 @@ package dev.avatarmigrate.config;
  * @param multipartThreshold objects larger than this are copied by parts (UploadPartCopy)
  * @param partSize the size of each copied part
  * @param storageClass overrides the source's storage class when set
- * @param sse server-side encryption ({@code AES256} or {@code aws:kms}), or null to keep the bucket default
- * @param sseKmsKeyId the KMS key for {@code aws:kms}
+ * @param sse server-side encryption ({@code AES256}, {@code aws:kms} or {@code aws:kms:dsse}), or null to keep
+ *     the bucket default
+ * @param sseKmsKeyId the KMS key for {@code aws:kms} or {@code aws:kms:dsse}
  * @param acl a canned ACL such as {@code bucket-owner-full-control}, or null
  * @param targetDefaultsToKms the target bucket encrypts new objects with SSE-KMS (or DSSE-KMS) by default, as
  *     the preflight read it; not a flag, and nothing is sent for it
@@ -29,11 +30,12 @@ public record CopySettings(long multipartThreshold, long partSize, String storag
   }
 
   /**
-   * True when the copies end up encrypted with SSE-KMS: asked for by {@code --sse aws:kms}, or, without
+   * True when the copies end up encrypted with SSE-KMS (single or dual-layer): asked for by {@code --sse aws:kms}
+   * or {@code aws:kms:dsse}, or, without
    * {@code --sse}, by the target bucket's default. Their ETags are then not the MD5 of their bytes, so a copy
    * records the source's ETag (for a re-run to recognise it) and is verified by checksum.
    */
   public boolean encryptsWithKms() {
-    return "aws:kms".equals(sse) || (sse == null && targetDefaultsToKms);
+    return sse != null ? sse.startsWith("aws:kms") : targetDefaultsToKms;
   }
 }

@@ -93,8 +93,9 @@ class OptionsTest {
     assertEquals("AES256", Options.sse("AES256", null));
     assertEquals("aws:kms", Options.sse("aws:kms", null));
     assertEquals("aws:kms", Options.sse(" aws:kms ", "alias/avatars"));
+    assertEquals("aws:kms:dsse", Options.sse("aws:kms:dsse", "alias/avatars"));
     assertTrue(assertThrows(ConfigException.class, () -> Options.sse("aes256", null)).getMessage()
-        .contains("AES256 or aws:kms"));
+        .contains("AES256, aws:kms or aws:kms:dsse"));
     assertTrue(assertThrows(ConfigException.class, () -> Options.sse(null, "alias/avatars")).getMessage()
         .contains("needs --sse aws:kms"));
     assertTrue(assertThrows(ConfigException.class, () -> Options.sse("AES256", "alias/avatars")).getMessage()

@@ -13,6 +13,7 @@ class CopySettingsTest {
   @Test
   void copiesAreKmsEncryptedBySseKms() {
     assertTrue(sse("aws:kms").encryptsWithKms());
+    assertTrue(sse("aws:kms:dsse").encryptsWithKms());
     assertTrue(sse("aws:kms").withTargetDefaultsToKms().encryptsWithKms());
   }
 
