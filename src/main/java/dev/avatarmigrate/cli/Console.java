@@ -123,6 +123,13 @@ final class Console implements MigrationListener {
   }
 
   @Override
+  public void note(String message) {
+    if (verbosity > 0) {
+      line(message);
+    }
+  }
+
+  @Override
   public void warning(String message) {
     if (verbosity >= 0) {
       line("warning: " + message);

@@ -91,9 +91,12 @@ public final class Migration {
           + " conflicts");
     }
     // NOT_KMS: copies keep MD5 ETags. UNKNOWN (the store does not say): the flags decide, as they always did.
-    return encryption == ObjectStore.DefaultEncryption.KMS
-        ? plan.withCopy(plan.copy().withTargetDefaultsToKms())
-        : plan;
+    if (encryption != ObjectStore.DefaultEncryption.KMS) {
+      return plan;
+    }
+    listener.note("bucket " + target.bucket() + " encrypts new objects with SSE-KMS by default: the copies record"
+        + " their source's ETag and are verified by checksum, as with --sse aws:kms");
+    return plan.withCopy(plan.copy().withTargetDefaultsToKms());
   }
 
   private PathTable.TableCheck checkTable() {

@@ -14,6 +14,9 @@ public interface MigrationListener {
   /** Something the operator should read, e.g. a missing index with the statement to create it. */
   default void warning(String message) {}
 
+  /** Something the preflight found that changes how the run goes, though nothing is wrong (shown at -v). */
+  default void note(String message) {}
+
   /** A page of the source listing arrived; {@code matched} of them will be moved. */
   default void listed(int listed, int matched) {}
 
@@ -41,6 +44,11 @@ public interface MigrationListener {
       @Override
       public void warning(String message) {
         listeners.forEach(l -> l.warning(message));
+      }
+
+      @Override
+      public void note(String message) {
+        listeners.forEach(l -> l.note(message));
       }
 
       @Override

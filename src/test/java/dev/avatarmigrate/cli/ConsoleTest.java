@@ -79,4 +79,15 @@ class ConsoleTest {
     assertEquals("avatarMigrate: dangling: 2 row(s) point at image/avatar-gone.png, which is in neither bucket;"
         + " left alone\n", err());
   }
+
+  @Test
+  void notesAndPhasesAreShownAtVerboseOnly() {
+    new Console(err, false, 0).note("bucket prod encrypts new objects with SSE-KMS by default");
+    assertEquals("", err());
+    Console verbose = new Console(err, false, 1);
+    verbose.phase("preflight");
+    verbose.note("bucket prod encrypts new objects with SSE-KMS by default");
+    assertEquals("avatarMigrate: preflight\navatarMigrate: bucket prod encrypts new objects with SSE-KMS by default\n",
+        err());
+  }
 }

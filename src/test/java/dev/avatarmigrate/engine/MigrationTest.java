@@ -208,6 +208,7 @@ class MigrationTest {
     final Map<String, Integer> dangling = Collections.synchronizedMap(new LinkedHashMap<>());
     final Map<String, Integer> orphans = Collections.synchronizedMap(new LinkedHashMap<>());
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public void outcome(MoveOutcome outcome) {
@@ -227,6 +228,11 @@ class MigrationTest {
     @Override
     public void warning(String message) {
       warnings.add(message);
+    }
+
+    @Override
+    public void note(String message) {
+      notes.add(message);
     }
 
     MoveOutcome of(String sourceKey) {
@@ -316,6 +322,8 @@ class MigrationTest {
       assertNull(copy.sse(), "no SSE header the operator did not ask for: the bucket default applies");
     }
     assertEquals(List.of(), events.warnings);
+    assertEquals(1, events.notes.size(), () -> "notes: " + events.notes);
+    assertTrue(events.notes.get(0).contains(DST) && events.notes.get(0).contains("SSE-KMS"), events.notes.get(0));
   }
 
   @ParameterizedTest
