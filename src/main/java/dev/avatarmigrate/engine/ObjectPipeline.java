@@ -34,7 +34,7 @@ final class ObjectPipeline {
   private final int concurrency;
   private final MigrationListener listener;
   private final StopSignal stop;
-  private final TargetRange targetRange;
+  private final KeyRange targetRange;
   private String previousTargetKey;
 
   ObjectPipeline(MoveRun run) {
@@ -44,7 +44,7 @@ final class ObjectPipeline {
     this.concurrency = run.concurrency();
     this.listener = run.listener();
     this.stop = run.stop();
-    this.targetRange = new TargetRange(run.store(), run.plan());
+    this.targetRange = KeyRange.target(run.store(), run.plan());
   }
 
   void run() {

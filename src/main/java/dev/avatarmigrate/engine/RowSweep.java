@@ -1,6 +1,7 @@
 package dev.avatarmigrate.engine;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,10 +14,17 @@ import java.util.concurrent.Future;
  * still exists (it failed, conflicted, or appeared after the listing: left for a re-run); only the target
  * exists (the object moved but this row missed it, e.g. inserted meanwhile: rewritten); or neither exists
  * (dangling: reported, left alone).
+ *
+ * <p>Where a page of paths lies close together in the bucket (a dry run, where every row still carries its
+ * legacy path), a listing of their range answers for all of them; paths it cannot reach within a couple of
+ * pages are looked at with a HEAD each.
  */
 final class RowSweep {
   // 500 paths a page: a bounded slice of the table, checked concurrently.
   private static final int PAGE = 500;
+  // Keys a range listing may go through before the rest of a page's paths are HEADed instead: two listing
+  // pages, or twice the paths asked about.
+  private static final int LISTING_BUDGET = 2000;
 
   private final MoveSteps steps;
   private final ObjectStore store;
@@ -24,6 +32,8 @@ final class RowSweep {
   private final MovePlan plan;
   private final MigrationListener listener;
   private final StopSignal stop;
+  private final KeyRange sources;
+  private final KeyRange targets;
 
   RowSweep(MoveRun run, PathTable table) {
     this.steps = run.steps();
@@ -32,6 +42,8 @@ final class RowSweep {
     this.plan = run.plan();
     this.listener = run.listener();
     this.stop = run.stop();
+    this.sources = KeyRange.source(run.store(), run.plan());
+    this.targets = KeyRange.target(run.store(), run.plan());
   }
 
   private enum Found {
@@ -49,16 +61,12 @@ final class RowSweep {
         return;
       }
       after = paths.get(paths.size() - 1);
-      List<String> candidates = paths.stream().filter(mapping::matches).toList();
-      List<Future<Found>> futures = new ArrayList<>(candidates.size());
-      for (String path : candidates) {
-        futures.add(pool.submit(() -> locate(path)));
-      }
+      List<String> candidates = paths.stream().filter(mapping::matches).sorted(KeyOrder.S3).toList();
+      Map<String, Found> located = locate(candidates, pool);
       List<PathRewrite> orphans = new ArrayList<>();
       List<String> dangling = new ArrayList<>();
-      for (int i = 0; i < candidates.size(); i++) {
-        String path = candidates.get(i);
-        Found found = await(futures.get(i));
+      for (String path : candidates) {
+        Found found = located.get(path);
         if (found == Found.TARGET_ONLY) {
           orphans.add(new PathRewrite(path, mapping.targetKey(path)));
         } else if (found == Found.NEITHER) {
@@ -74,6 +82,43 @@ final class RowSweep {
         dangling.forEach(p -> listener.dangling(p, rows.getOrDefault(p, 0)));
       }
     }
+  }
+
+  /** Where each path's object is: by listing the page's range in each bucket, by HEAD where that falls short. */
+  private Map<String, Found> locate(List<String> paths, ExecutorService pool) {
+    Map<String, Found> located = new HashMap<>(paths.size() * 2);
+    try {
+      KeyRange.Lookup inSource = sources.lookup(paths, Math.max(LISTING_BUDGET, 2 * paths.size()));
+      List<String> elsewhere = new ArrayList<>();
+      for (String path : paths) {
+        if (inSource.found().containsKey(path)) {
+          located.put(path, Found.SOURCE);
+        } else if (!inSource.unresolved().contains(path)) {
+          elsewhere.add(plan.mapping().targetKey(path));
+        }
+      }
+      KeyRange.Lookup inTarget = targets.lookup(elsewhere, Math.max(LISTING_BUDGET, 2 * elsewhere.size()));
+      for (String targetKey : elsewhere) {
+        if (inTarget.found().containsKey(targetKey)) {
+          located.put(plan.mapping().sourceKey(targetKey), Found.TARGET_ONLY);
+        } else if (!inTarget.unresolved().contains(targetKey)) {
+          located.put(plan.mapping().sourceKey(targetKey), Found.NEITHER);
+        }
+      }
+    } catch (StoreFailure e) {
+      if (e.kind() == StoreFailure.Kind.FATAL) {
+        throw new PreflightException(e.getMessage(), e);
+      }
+      // A listing failed: what it did not settle is HEADed below.
+    }
+    Map<String, Future<Found>> heads = new HashMap<>();
+    for (String path : paths) {
+      if (!located.containsKey(path)) {
+        heads.put(path, pool.submit(() -> locate(path)));
+      }
+    }
+    heads.forEach((path, future) -> located.put(path, await(future)));
+    return located;
   }
 
   private Found locate(String path) {

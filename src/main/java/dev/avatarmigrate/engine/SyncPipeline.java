@@ -38,7 +38,7 @@ final class SyncPipeline {
   private final int concurrency;
   private final MigrationListener listener;
   private final StopSignal stop;
-  private final TargetRange targetRange;
+  private final KeyRange targetRange;
 
   SyncPipeline(MoveRun run) {
     this.steps = run.steps();
@@ -47,7 +47,7 @@ final class SyncPipeline {
     this.concurrency = run.concurrency();
     this.listener = run.listener();
     this.stop = run.stop();
-    this.targetRange = new TargetRange(run.store(), run.plan());
+    this.targetRange = KeyRange.target(run.store(), run.plan());
   }
 
   void run() {

@@ -442,6 +442,23 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(Method.class)
+  void aDryRunFindsWhereEachRowsObjectIsByListingNotWithAHeadPerRow(Method method) {
+    for (int i = 0; i < 1200; i++) {
+      legacy("avatar-" + i + ".png");
+    }
+    table.addRows("image/avatar-5ghost.png", "image/avatar-7.png.old");
+    store.put(DST, "avatar/avatar-7.png.old", "moved by an earlier, killed run");
+
+    RunSummary summary = run(settings(method, OnConflict.SKIP, true, false));
+
+    assertEquals(List.of(), store.log().all().stream().filter(op -> op.what().equals("head")).toList());
+    assertEquals(Map.of("image/avatar-5ghost.png", 1), events.dangling);
+    assertEquals(1200, summary.wouldCopy());
+    assertEquals(1201, summary.rowsToRewrite(), "1,200 moves and the orphan row the sweep would fix");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
   void aRowWhoseObjectAlreadyMovedIsRewrittenToTheTarget(Method method) {
     table.addRows("image/avatar-7.png");
     store.put(DST, "avatar/avatar-7.png", "moved by an earlier, killed run");
