@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What a bucket holds at a run of keys, found by listing instead of a HEAD per key: the pipelines use it
@@ -66,7 +67,7 @@ final class KeyRange {
     return new Lookup(found, unresolved);
   }
 
-  private void forEachGroup(List<String> keys, java.util.function.Consumer<List<String>> action) {
+  private void forEachGroup(List<String> keys, Consumer<List<String>> action) {
     int start = 0;
     while (start < keys.size()) {
       int end = start + 1;
