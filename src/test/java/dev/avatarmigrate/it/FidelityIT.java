@@ -14,6 +14,7 @@ import dev.avatarmigrate.testing.MotoExtension;
 import dev.avatarmigrate.testing.MotoServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,7 +165,9 @@ class FidelityIT {
 
     // No --sse: the bucket's default encrypts the copies, and the preflight has read that it is SSE-KMS.
     String[] options = {"--method", method, "--multipart-threshold", "5MiB"};
-    run(w, options).expectExit(0);
+    Result first = run(w, concat(options, "-v")).expectExit(0);
+    assertTrue(first.err().contains("bucket " + w.production + " encrypts new objects with SSE-KMS by default"),
+        "-v says what the preflight found: " + first.err());
 
     for (String name : avatars.keySet()) {
       assertMovedWithRowsRewritten(w, name, avatars.get(name));
@@ -276,5 +279,11 @@ class FidelityIT {
     long v = crc.getValue();
     byte[] big = {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     return java.util.Base64.getEncoder().encodeToString(big);
+  }
+
+  private static String[] concat(String[] options, String... more) {
+    String[] all = Arrays.copyOf(options, options.length + more.length);
+    System.arraycopy(more, 0, all, options.length, more.length);
+    return all;
   }
 }
