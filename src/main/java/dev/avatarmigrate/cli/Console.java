@@ -3,6 +3,7 @@ package dev.avatarmigrate.cli;
 import dev.avatarmigrate.config.ByteSize;
 import dev.avatarmigrate.engine.MigrationListener;
 import dev.avatarmigrate.engine.MoveOutcome;
+import dev.avatarmigrate.engine.OrphanRows;
 import dev.avatarmigrate.engine.SummaryCounter;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -154,9 +155,13 @@ final class Console implements MigrationListener {
   }
 
   @Override
-  public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
-    if (verbosity > 0) {
-      line("rewrote " + rows + " row(s) of " + oldPath + " whose object had already moved to " + newPath);
+  public void orphanRows(OrphanRows o) {
+    if (o.failed()) {
+      problem("failed at rows: the rows of " + o.oldPath() + ", whose object had already moved to " + o.newPath()
+          + ": " + o.failure());
+    } else if (verbosity > 0) {
+      line((o.planned() ? "would rewrite " : "rewrote ") + o.rows() + " row(s) of " + o.oldPath()
+          + " whose object had already moved to " + o.newPath());
     }
   }
 

@@ -2,10 +2,13 @@ package dev.avatarmigrate.cli;
 
 import dev.avatarmigrate.engine.MigrationListener;
 import dev.avatarmigrate.engine.MoveOutcome;
+import dev.avatarmigrate.engine.OrphanRows;
+import dev.avatarmigrate.engine.PreflightException;
 import dev.avatarmigrate.engine.RunSummary;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,16 +21,25 @@ import java.util.Map;
  * then one summary line. Each line is flushed as it is written, so a killed run leaves a useful file.
  */
 final class ReportWriter implements MigrationListener, AutoCloseable {
+  private final Path file;
+  private final FileChannel channel;
   private final BufferedWriter out;
+  private boolean started;
 
+  /**
+   * Opens (or creates) the file, so an unwritable path is a usage error before anything runs; it is emptied
+   * only when the first line is written. A run refused at preflight, or by the lock of a run that is writing
+   * this same report, leaves it as it was.
+   */
   ReportWriter(Path file) {
+    this.file = file;
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      out = new BufferedWriter(Channels.newWriter(channel, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new dev.avatarmigrate.config.ConfigException("--report " + file + " cannot be written: " + e.getMessage());
     }
@@ -69,12 +81,16 @@ final class ReportWriter implements MigrationListener, AutoCloseable {
   }
 
   @Override
-  public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
+  public void orphanRows(OrphanRows o) {
     Map<String, Object> line = new LinkedHashMap<>();
-    line.put("path", oldPath);
-    line.put("target_key", newPath);
-    line.put("outcome", "row_rewritten");
-    line.put("rows", rows);
+    line.put("path", o.oldPath());
+    line.put("target_key", o.newPath());
+    line.put("outcome", o.failed() ? "failed" : o.planned() ? "row_to_rewrite" : "row_rewritten");
+    line.put("rows", o.rows());
+    if (o.failed()) {
+      line.put("stage", "rows");
+      line.put("error", o.failure());
+    }
     write(line);
   }
 
@@ -101,11 +117,19 @@ final class ReportWriter implements MigrationListener, AutoCloseable {
 
   private synchronized void write(Map<String, ?> line) {
     try {
+      if (!started) {
+        if (Files.isRegularFile(file)) {
+          channel.truncate(0); // not a pipe or a device: those cannot be truncated
+        }
+        started = true;
+      }
       out.write(Json.object(line));
       out.write('\n');
       out.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("writing the report failed", e);
+      // The run cannot keep the record it promised: it stops (exit 3); what it did so far is safe.
+      throw new PreflightException("writing the report " + file + " failed (" + e.getMessage() + "); everything done"
+          + " so far is safe: free the space or give another --report file, and run again", e);
     }
   }
 

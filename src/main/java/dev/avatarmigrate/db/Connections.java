@@ -39,6 +39,10 @@ final class Connections {
       props.setProperty("password", target.password());
     }
     props.setProperty("connectTimeout", "10000");
+    // A server that stops answering (hung, or a network path gone silent) is a lost connection after two
+    // minutes, retried and then reported, rather than a run that waits for ever. No statement of the tool takes
+    // that long with an index on the column.
+    props.setProperty("socketTimeout", "120000");
     Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
     try (Statement s = c.createStatement()) {
       // The live service wins a row-lock conflict: the tool gives up after 2 s and retries later,

@@ -29,6 +29,7 @@ public final class MariaDbPathTable implements PathTable {
   private final PathSql sql;
   private Connection connection;
   private Connection lockConnection;
+  private String lockName;
 
   private MariaDbPathTable(Connections connections, PathSql sql) {
     this.connections = connections;
@@ -49,21 +50,58 @@ public final class MariaDbPathTable implements PathTable {
 
   @Override
   public synchronized void lockRun() {
-    String name = sql.lockName(connections.target().database());
+    lockName = sql.lockName(connections.target().database());
     lockConnection = connections.open();
+    try {
+      takeLock(false);
+    } catch (SQLException e) {
+      throw new PreflightException("cannot take the run lock " + lockName + ": " + Connections.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** GET_LOCK on the lock connection; refused, without waiting, when another run holds it. */
+  private void takeLock(boolean again) throws SQLException {
     try (PreparedStatement s = lockConnection.prepareStatement("SELECT GET_LOCK(?, 0), IS_USED_LOCK(?)")) {
-      s.setString(1, name);
-      s.setString(2, name);
+      s.setString(1, lockName);
+      s.setString(2, lockName);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
+        String table = connections.target().database() + "." + sql.table();
+        if (rs.getInt(1) != 1 && again) {
+          throw new PreflightException("this run lost its run lock on " + table + " when the server closed its"
+              + " connection, and another run (MariaDB connection " + rs.getLong(2) + ") has taken it; this run"
+              + " stopped, and everything it did is safe");
+        }
         if (rs.getInt(1) != 1) {
-          throw new PreflightException("another avatarMigrate run is working on " + connections.target().database()
-              + "." + sql.table() + " (MariaDB connection " + rs.getLong(2) + "); wait for it to finish, or stop it");
+          throw new PreflightException("another avatarMigrate run is working on " + table + " (MariaDB connection "
+              + rs.getLong(2) + "); wait for it to finish, or stop it");
+        }
+      }
+    }
+  }
+
+  /**
+   * The run lock lives as long as its connection, which the server may close when idle (wait_timeout, a proxy's
+   * idle limit) or lose (a failover, a KILL). Checked before each rewrite: a lost lock is taken again on a new
+   * connection, and when another run took it meanwhile this run stops (exit 3) instead of working beside it.
+   */
+  private void checkLock() throws SQLException {
+    if (lockName == null) {
+      return; // a dry run takes no lock
+    }
+    try (PreparedStatement s = lockConnection.prepareStatement("SELECT IS_USED_LOCK(?) = CONNECTION_ID()")) {
+      s.setString(1, lockName);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next() && rs.getBoolean(1)) {
+          return;
         }
       }
     } catch (SQLException e) {
-      throw new PreflightException("cannot take the run lock " + name + ": " + Connections.firstLine(e.getMessage()), e);
+      // The lock connection is gone, and the lock with it.
     }
+    closeQuietly(lockConnection);
+    lockConnection = connections.connect();
+    takeLock(true);
   }
 
   @Override
@@ -170,6 +208,7 @@ public final class MariaDbPathTable implements PathTable {
 
   private <T> T inTransaction(Work<T> work) {
     return withRetry(c -> {
+      checkLock();
       c.setAutoCommit(false);
       try {
         T result = work.run(c);

@@ -19,12 +19,15 @@ final class BatchDrain<T> {
   private final BlockingQueue<T> queue;
   private final int batchSize;
   private final Consumer<List<T>> flush;
+  private final Consumer<RuntimeException> onError;
   private volatile boolean upstreamDone;
 
-  BatchDrain(int capacity, int batchSize, Consumer<List<T>> flush) {
+  /** @param onError gets what a flush throws; draining goes on, so those putting items are never left blocked */
+  BatchDrain(int capacity, int batchSize, Consumer<List<T>> flush, Consumer<RuntimeException> onError) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.batchSize = batchSize;
     this.flush = flush;
+    this.onError = onError;
   }
 
   void put(T item) {
@@ -64,7 +67,11 @@ final class BatchDrain<T> {
       boolean finished = item == null && upstreamDone && queue.isEmpty();
       boolean due = !batch.isEmpty() && (batch.size() >= batchSize || System.nanoTime() >= deadline || finished);
       if (due) {
-        flush.accept(batch);
+        try {
+          flush.accept(batch);
+        } catch (RuntimeException e) {
+          onError.accept(e);
+        }
         batch = new ArrayList<>(batchSize);
       }
       if (finished && batch.isEmpty()) {

@@ -30,8 +30,11 @@ public interface MigrationListener {
    */
   default void dangling(String path, int rows) {}
 
-  /** Rows whose legacy object was already gone but whose target exists, rewritten by the sweep. */
-  default void orphanRowsRewritten(String oldPath, String newPath, int rows) {}
+  /**
+   * Rows whose legacy object was already gone but whose target exists: rewritten by the sweep, counted in a
+   * dry run, or failed (see {@link OrphanRows}).
+   */
+  default void orphanRows(OrphanRows orphan) {}
 
   /** Listeners fan out. */
   static MigrationListener all(List<MigrationListener> listeners) {
@@ -67,8 +70,8 @@ public interface MigrationListener {
       }
 
       @Override
-      public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
-        listeners.forEach(l -> l.orphanRowsRewritten(oldPath, newPath, rows));
+      public void orphanRows(OrphanRows orphan) {
+        listeners.forEach(l -> l.orphanRows(orphan));
       }
     };
   }

@@ -140,10 +140,9 @@ public final class MoveSteps {
    */
   public Step<Copied> copy(StoredObject source, Optional<StoredObject> atTarget) {
     String targetKey = plan.mapping().targetKey(source.key());
-    if (targetKey.codePointCount(0, targetKey.length()) > maxPathLength) {
+    if (tooLong(targetKey)) {
       // Checked before the copy: a row can never hold this path, so copying it would be wasted work.
-      return Step.ended(new MoveOutcome.Failed(source, targetKey, Stage.COPY,
-          "the new path is longer than the column allows (" + maxPathLength + " characters); widen the column"));
+      return Step.ended(new MoveOutcome.Failed(source, targetKey, Stage.COPY, tooLongReason()));
     }
     CopyRule.Verdict verdict = CopyRule.decide(source, atTarget.orElse(null), plan.onConflict());
     if (verdict == CopyRule.Verdict.CONFLICT) {
@@ -298,16 +297,45 @@ public final class MoveSteps {
 
   /**
    * Rows whose legacy object is gone but whose target object exists (the sweep saw it) point at nothing
-   * until rewritten; rewriting them deletes nothing, so they need no copy token. A dry run counts them.
+   * until rewritten; rewriting them deletes nothing, so they need no copy token. A dry run counts them. A new
+   * path the column cannot hold, or a statement the database refuses, fails those rows and leaves them.
    */
-  public Map<String, Integer> rewriteOrphanRows(List<PathRewrite> rewrites) {
-    if (rewrites.isEmpty()) {
-      return Map.of();
+  public List<OrphanRows> rewriteOrphanRows(List<PathRewrite> rewrites) {
+    List<OrphanRows> results = new ArrayList<>(rewrites.size());
+    List<PathRewrite> fitting = new ArrayList<>(rewrites.size());
+    for (PathRewrite r : rewrites) {
+      if (tooLong(r.newPath())) {
+        results.add(OrphanRows.failed(r, tooLongReason()));
+      } else {
+        fitting.add(r);
+      }
     }
-    if (plan.dryRun()) {
-      return table.countRows(rewrites.stream().map(PathRewrite::oldPath).toList());
+    if (fitting.isEmpty()) {
+      return results;
     }
-    return table.rewrite(rewrites);
+    Map<String, Integer> rows;
+    try {
+      rows = plan.dryRun()
+          ? table.countRows(fitting.stream().map(PathRewrite::oldPath).toList())
+          : table.rewrite(fitting);
+    } catch (PreflightException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      fitting.forEach(r -> results.add(OrphanRows.failed(r, e.getMessage())));
+      return results;
+    }
+    for (PathRewrite r : fitting) {
+      results.add(new OrphanRows(r.oldPath(), r.newPath(), rows.getOrDefault(r.oldPath(), 0), plan.dryRun(), null));
+    }
+    return results;
+  }
+
+  private boolean tooLong(String path) {
+    return path.codePointCount(0, path.length()) > maxPathLength;
+  }
+
+  private String tooLongReason() {
+    return "the new path is longer than the column allows (" + maxPathLength + " characters); widen the column";
   }
 
   // ---- Step 4: delete ----------------------------------------------------------------------------

@@ -50,8 +50,9 @@ final class ObjectPipeline {
   void run() {
     BlockingQueue<Work> work = new ArrayBlockingQueue<>(WORK_QUEUE);
     BatchDrain<CommittedRows> deletes =
-        new BatchDrain<>(MoveSteps.DELETE_BATCH * 2, MoveSteps.DELETE_BATCH, this::deleteBatch);
-    BatchDrain<VerifiedCopy> rows = new BatchDrain<>(ROW_BATCH * 4, ROW_BATCH, batch -> commitBatch(batch, deletes));
+        new BatchDrain<>(MoveSteps.DELETE_BATCH * 2, MoveSteps.DELETE_BATCH, this::deleteBatch, stop::fail);
+    BatchDrain<VerifiedCopy> rows =
+        new BatchDrain<>(ROW_BATCH * 4, ROW_BATCH, batch -> commitBatch(batch, deletes), stop::fail);
 
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < concurrency; i++) {
@@ -112,56 +113,70 @@ final class ObjectPipeline {
       if (next == END) {
         return;
       }
-      StoredObject source = next.source();
-      StoredObject listed = next.listedTarget();
       if (stop.requested()) {
         continue; // not started: it gets no outcome, and a re-run picks it up
       }
-      String targetKey = plan.mapping().targetKey(source.key());
       try {
-        // The listing shows size and ETag only; a HEAD is needed just where they cannot decide (see CopyRule).
-        Step<Copied> copied = steps.copy(source, listed != null && CopyRule.needsHead(source, listed)
-            ? store.head(plan.targetBucket(), targetKey)
-            : Optional.ofNullable(listed));
-        if (copied.isEnded()) {
-          listener.outcome(copied.ended());
-          continue;
-        }
-        Step<VerifiedCopy> verified = steps.verify(copied.next());
-        if (verified.isEnded()) {
-          listener.outcome(verified.ended());
-          continue;
-        }
-        rows.put(verified.next());
-      } catch (StoreFailure e) {
-        if (e.kind() == StoreFailure.Kind.FATAL) {
-          stop.fail(new PreflightException(e.getMessage(), e));
-        }
-        listener.outcome(new MoveOutcome.Failed(source, targetKey, MoveOutcome.Stage.COPY, e.getMessage()));
+        move(next, rows);
+      } catch (RuntimeException e) {
+        // Not the object's own failure (a report that cannot be written, a bug): the run stops. The worker
+        // lives on to drain the queue, so the listing and the other stages are never left waiting on it.
+        stop.fail(e);
       }
+    }
+  }
+
+  /** Steps 1 and 2 for one object; a verified copy goes on to the row batches. */
+  private void move(Work next, BatchDrain<VerifiedCopy> rows) {
+    StoredObject source = next.source();
+    StoredObject listed = next.listedTarget();
+    String targetKey = plan.mapping().targetKey(source.key());
+    Step<VerifiedCopy> verified;
+    try {
+      // The listing shows size and ETag only; a HEAD is needed just where they cannot decide (see CopyRule).
+      Step<Copied> copied = steps.copy(source, listed != null && CopyRule.needsHead(source, listed)
+          ? store.head(plan.targetBucket(), targetKey)
+          : Optional.ofNullable(listed));
+      verified = copied.isEnded() ? Step.ended(copied.ended()) : steps.verify(copied.next());
+    } catch (StoreFailure e) {
+      if (e.kind() == StoreFailure.Kind.FATAL) {
+        stop.fail(new PreflightException(e.getMessage(), e));
+      }
+      verified = Step.ended(new MoveOutcome.Failed(source, targetKey, MoveOutcome.Stage.COPY, e.getMessage()));
+    }
+    if (verified.isEnded()) {
+      listener.outcome(verified.ended());
+    } else {
+      rows.put(verified.next());
     }
   }
 
   private void commitBatch(List<VerifiedCopy> batch, BatchDrain<CommittedRows> deletes) {
+    MoveSteps.Batch<CommittedRows> committed;
     try {
-      MoveSteps.Batch<CommittedRows> committed = steps.commitRows(batch, false);
-      committed.ended().forEach(listener::outcome);
-      committed.next().forEach(deletes::put);
+      committed = steps.commitRows(batch, false);
     } catch (RuntimeException e) {
       stop.fail(e);
       batch.forEach(v -> listener.outcome(
           new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
+      return;
     }
+    committed.ended().forEach(listener::outcome);
+    committed.next().forEach(deletes::put);
   }
 
   private void deleteBatch(List<CommittedRows> batch) {
+    List<MoveOutcome> outcomes;
     try {
-      steps.deleteSources(batch).forEach(listener::outcome);
+      outcomes = steps.deleteSources(batch);
     } catch (RuntimeException e) {
       stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
       batch.forEach(c -> listener.outcome(new MoveOutcome.Failed(c.source(),
           plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage())));
+      return;
     }
+    // Outside the try: a listener that fails (the report's disk is full) must not be taken for a failed delete.
+    outcomes.forEach(listener::outcome);
   }
 
   private Thread start(String name, Runnable body) {

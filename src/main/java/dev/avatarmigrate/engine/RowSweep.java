@@ -73,10 +73,7 @@ final class RowSweep {
           dangling.add(path);
         }
       }
-      Map<String, Integer> rewritten = steps.rewriteOrphanRows(orphans);
-      for (PathRewrite r : orphans) {
-        listener.orphanRowsRewritten(r.oldPath(), r.newPath(), rewritten.getOrDefault(r.oldPath(), 0));
-      }
+      steps.rewriteOrphanRows(orphans).forEach(listener::orphanRows);
       if (!dangling.isEmpty()) {
         Map<String, Integer> rows = table.countRows(dangling);
         dangling.forEach(p -> listener.dangling(p, rows.getOrDefault(p, 0)));

@@ -59,8 +59,12 @@ public final class SummaryCounter implements MigrationListener {
   }
 
   @Override
-  public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
-    (dryRun ? rowsToRewrite : rowsRewritten).add(rows);
+  public void orphanRows(OrphanRows orphan) {
+    if (orphan.failed()) {
+      failed.increment();
+    } else {
+      (orphan.planned() ? rowsToRewrite : rowsRewritten).add(orphan.rows());
+    }
   }
 
   /** Objects with a final outcome so far. */

@@ -166,13 +166,9 @@ final class SyncPipeline {
       // Steps 3 and 4 on the finisher, so this chunk's rows and deletes overlap the next chunk's verification.
       finisher.submit(() -> {
         try {
-          MoveSteps.Batch<CommittedRows> committed = steps.commitRows(verified, true);
-          committed.ended().forEach(listener::outcome);
-          steps.deleteSources(committed.next()).forEach(listener::outcome);
+          finishChunk(verified);
         } catch (RuntimeException e) {
-          stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
-          verified.forEach(v -> listener.outcome(
-              new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
+          stop.fail(e); // a listener that fails (the report's disk is full): the steps themselves are done
         } finally {
           inFlight.release();
         }
@@ -186,6 +182,27 @@ final class SyncPipeline {
         inFlight.release();
       }
     }
+  }
+
+  /** Steps 3 and 4 for one chunk; runs on the finisher. What the listener does is kept apart from the steps. */
+  private void finishChunk(List<VerifiedCopy> verified) {
+    List<MoveOutcome> outcomes = new ArrayList<>(verified.size());
+    try {
+      MoveSteps.Batch<CommittedRows> committed = steps.commitRows(verified, true);
+      outcomes.addAll(committed.ended());
+      try {
+        outcomes.addAll(steps.deleteSources(committed.next()));
+      } catch (RuntimeException e) {
+        stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
+        committed.next().forEach(c -> outcomes.add(new MoveOutcome.Failed(c.source(),
+            plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage())));
+      }
+    } catch (RuntimeException e) {
+      stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
+      verified.forEach(v -> outcomes.add(
+          new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
+    }
+    outcomes.forEach(listener::outcome);
   }
 
   private Step<Copied> get(Future<Step<Copied>> future, StoredObject source) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,8 +66,14 @@ class MigrationTest {
   /** @param sse as {@code --sse} gives it, or null */
   private static Settings settings(Method method, OnConflict onConflict, boolean dryRun, boolean keepSource,
       String sse) {
+    return settings(method, onConflict, dryRun, keepSource, sse, 4);
+  }
+
+  private static Settings settings(Method method, OnConflict onConflict, boolean dryRun, boolean keepSource,
+      String sse, int concurrency) {
     return new Settings(SOURCE, TARGET, DatabaseTarget.parse("update_db", "127.0.0.1", 3306, "root", null),
-        "avatar-", new Identifier("avatars"), new Identifier("path"), method, 4, onConflict, dryRun, keepSource,
+        "avatar-", new Identifier("avatars"), new Identifier("path"), method, concurrency, onConflict, dryRun,
+        keepSource,
         null, new S3Settings(null, null, null, false, null, null, null),
         new CopySettings(5L << 30, 512L << 20, null, sse, null, null));
   }
@@ -207,6 +215,7 @@ class MigrationTest {
     final List<MoveOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     final Map<String, Integer> dangling = Collections.synchronizedMap(new LinkedHashMap<>());
     final Map<String, Integer> orphans = Collections.synchronizedMap(new LinkedHashMap<>());
+    final List<String> failedOrphans = Collections.synchronizedList(new ArrayList<>());
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     final List<String> notes = Collections.synchronizedList(new ArrayList<>());
 
@@ -221,8 +230,12 @@ class MigrationTest {
     }
 
     @Override
-    public void orphanRowsRewritten(String oldPath, String newPath, int rows) {
-      orphans.put(oldPath + " -> " + newPath, rows);
+    public void orphanRows(OrphanRows orphan) {
+      if (orphan.failed()) {
+        failedOrphans.add(orphan.oldPath() + ": " + orphan.failure());
+      } else {
+        orphans.put(orphan.oldPath() + " -> " + orphan.newPath(), orphan.rows());
+      }
     }
 
     @Override
@@ -470,6 +483,71 @@ class MigrationTest {
     assertEquals(Map.of("image/avatar-7.png -> avatar/avatar-7.png", 1), events.orphans);
     assertEquals(1, summary.rowsRewritten());
     assertTrue(summary.complete());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aRowWhoseObjectAlreadyMovedButWhosePathTheColumnCannotHoldFailsAndTheRunGoesOn(Method method) {
+    table.maxPathLength(24).addRows("image/avatar-1234567.png", "image/avatar-8.png");
+    store.put(DST, "avatar/avatar-1234567.png", "moved by hand");
+    legacy("avatar-1.png");
+
+    RunSummary summary = run(settings(method));
+
+    assertEquals(1, events.failedOrphans.size(), events.failedOrphans::toString);
+    assertTrue(events.failedOrphans.get(0).contains("longer than the column allows"), events.failedOrphans::toString);
+    assertEquals(1, table.count("image/avatar-1234567.png"));
+    assertEquals(Map.of("image/avatar-8.png", 1), events.dangling, "the sweep went on past the failed row");
+    assertEquals(1, summary.copied());
+    assertEquals(1, summary.failed());
+    assertFalse(summary.complete());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aListenerThatThrowsStopsTheRunWithItsErrorInsteadOfLeavingItHanging(Method method) {
+    // One copy worker, and an error well after the listing has filled the work queue: in object mode the
+    // worker, killed by it, used to leave the listing blocked on the full queue for ever.
+    for (int i = 0; i < 6000; i++) {
+      store.put(DST, target(legacy("avatar-" + i + ".png")), "a different object");
+    }
+    IllegalStateException broken = new IllegalStateException("the report cannot be written");
+    AtomicInteger outcomes = new AtomicInteger();
+    MigrationListener throwing = new MigrationListener() {
+      @Override
+      public void outcome(MoveOutcome outcome) {
+        if (outcomes.incrementAndGet() >= 2500) {
+          throw broken;
+        }
+      }
+    };
+
+    RuntimeException thrown = assertThrows(RuntimeException.class,
+        () -> new Migration(settings(method, OnConflict.SKIP, false, false, null, 1), store, table, throwing)
+            .run(new StopSignal()));
+
+    assertSame(broken, thrown);
+    assertEquals(6000, table.rows().stream().filter(p -> p.startsWith("image/")).count(), "rows untouched");
+  }
+
+  @Test
+  void aDryRunCountsTheRowsOfAnObjectAlreadyMovedAsRowsToRewrite() {
+    table.addRows("image/avatar-7.png");
+    store.put(DST, "avatar/avatar-7.png", "moved by an earlier, killed run");
+    List<OrphanRows> seen = Collections.synchronizedList(new ArrayList<>());
+
+    RunSummary summary = new Migration(settings(Method.OBJECT, OnConflict.SKIP, true, false), store, table,
+        new MigrationListener() {
+          @Override
+          public void orphanRows(OrphanRows orphan) {
+            seen.add(orphan);
+          }
+        }).run(new StopSignal());
+
+    assertEquals(List.of(new OrphanRows("image/avatar-7.png", "avatar/avatar-7.png", 1, true, null)), seen);
+    assertEquals(1, table.count("image/avatar-7.png"));
+    assertEquals(1, summary.rowsToRewrite());
+    assertEquals(0, summary.rowsRewritten());
   }
 
   // ---- modes that write less ---------------------------------------------------------------------

@@ -405,11 +405,35 @@ class MoveStepsTest {
   void orphanRowsAreRewrittenOrInADryRunCounted() {
     table.addRows("image/avatar-9.png", "image/avatar-9.png");
     List<PathRewrite> orphans = List.of(new PathRewrite("image/avatar-9.png", "avatar/avatar-9.png"));
-    assertEquals(Map.of("image/avatar-9.png", 2), steps(OnConflict.SKIP, true, false, 255).rewriteOrphanRows(orphans));
+    assertEquals(List.of(new OrphanRows("image/avatar-9.png", "avatar/avatar-9.png", 2, true, null)),
+        steps(OnConflict.SKIP, true, false, 255).rewriteOrphanRows(orphans));
     assertEquals(2, table.count("image/avatar-9.png"));
-    assertEquals(Map.of("image/avatar-9.png", 2), steps().rewriteOrphanRows(orphans));
+    assertEquals(List.of(new OrphanRows("image/avatar-9.png", "avatar/avatar-9.png", 2, false, null)),
+        steps().rewriteOrphanRows(orphans));
     assertEquals(2, table.count("avatar/avatar-9.png"));
-    assertSame(Map.of(), steps().rewriteOrphanRows(List.of()));
+    assertEquals(List.of(), steps().rewriteOrphanRows(List.of()));
+  }
+
+  @Test
+  void orphanRowsTheColumnCannotHoldOrTheDatabaseRefusesFailAndAreLeft() {
+    table.addRows("image/avatar-1234567.png", "image/avatar-1.png", "image/avatar-2.png");
+    List<PathRewrite> orphans = List.of(new PathRewrite("image/avatar-1234567.png", "avatar/avatar-1234567.png"),
+        new PathRewrite("image/avatar-1.png", "avatar/avatar-1.png"));
+
+    List<OrphanRows> results = steps(OnConflict.SKIP, false, false, 24).rewriteOrphanRows(orphans);
+
+    assertEquals(2, results.size());
+    OrphanRows tooLong = results.get(0);
+    assertTrue(tooLong.failed());
+    assertTrue(tooLong.failure().contains("longer than the column allows (24 characters)"), tooLong.failure());
+    assertEquals(new OrphanRows("image/avatar-1.png", "avatar/avatar-1.png", 1, false, null), results.get(1));
+    assertEquals(1, table.count("image/avatar-1234567.png"));
+
+    table.failRewritesOf("image/avatar-2.png");
+    OrphanRows refused = steps().rewriteOrphanRows(List.of(new PathRewrite("image/avatar-2.png", "avatar/avatar-2.png")))
+        .get(0);
+    assertTrue(refused.failed());
+    assertEquals(1, table.count("image/avatar-2.png"));
   }
 
   // ---- delete ------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -118,6 +119,76 @@ class DatabaseFaultsIT {
     assertEquals(Map.of("avatar/avatar-7.png", 7007L, "avatar/avatar-modern.png", 8008L,
         "avatar/avatar-uploaded.png", 9009L), userIds(w, "avatar/avatar-7.png", "avatar/avatar-modern.png",
         "avatar/avatar-uploaded.png"), "the live service's writes are kept");
+  }
+
+  /**
+   * The run lock's connection killed while a rewrite is under way (as a server's wait_timeout, a proxy's idle
+   * limit or a DBA's KILL would end it): with no other run about, the run takes its lock again and finishes;
+   * when another run took the lock meanwhile, the run stops with exit 3 instead of working beside it.
+   */
+  @ParameterizedTest
+  @CsvSource({"object, false", "sync, false", "object, true", "sync, true"})
+  void runLockLostWithItsConnectionIsTakenAgainOrTheRunStopsWhenAnotherRunTookIt(String method,
+      boolean anotherRunTakesIt) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    Map<String, byte[]> expected = Avatars.seed(w, 1100); // two sync chunks, several object-mode row batches
+    String gate = auditRewritesBehindAGate(w);
+    String runLock = "avatarMigrate:" + w.database + "." + AvatarWorld.TABLE;
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    try (Connection admin = w.db.connection(null); Connection otherRun = w.db.connection(null)) {
+      // The gate holds the run's first rewrite inside its transaction, the run lock already checked.
+      assertEquals(1L, number(admin, "SELECT GET_LOCK(?, 0)", gate));
+      Future<Result> run = runner.submit(() -> w.run("--method", method));
+      Poll.until("a rewrite waiting at the gate", Duration.ofSeconds(60), () -> waitingAt(admin, w.database, gate));
+      long holder = number(admin, "SELECT IS_USED_LOCK(?)", runLock);
+      try (Statement s = admin.createStatement()) {
+        s.execute("KILL " + holder);
+      }
+      if (anotherRunTakesIt) {
+        Poll.until("the killed connection to release the run lock", Duration.ofSeconds(30),
+            () -> number(otherRun, "SELECT GET_LOCK(?, 0)", runLock) == 1L);
+      }
+      number(admin, "SELECT RELEASE_LOCK(?)", gate);
+
+      Result r = run.get(90, TimeUnit.SECONDS);
+      w.assertEveryRowPointsAtAnObject();
+      if (anotherRunTakesIt) {
+        r.expectExit(3);
+        assertTrue(r.err().contains("this run lost its run lock on " + w.database + "." + AvatarWorld.TABLE
+            + " when the server closed its connection, and another run (MariaDB connection"), r.err());
+        number(otherRun, "SELECT RELEASE_LOCK(?)", runLock);
+        w.run("--method", method).expectExit(0);
+      } else {
+        r.expectExit(0);
+        assertEquals(1100, r.count("rows rewritten"));
+      }
+    } finally {
+      runner.shutdownNow();
+    }
+    Avatars.assertMoved(w, expected);
+  }
+
+  private static boolean waitingAt(Connection admin, String database, String gate) throws SQLException {
+    try (PreparedStatement s = admin.prepareStatement("SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+        + " WHERE DB = ? AND COMMAND = 'Query' AND INFO LIKE CONCAT('%', ?, '%') AND ID <> CONNECTION_ID()")) {
+      s.setString(1, database);
+      s.setString(2, gate);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
+
+  private static Long number(Connection c, String sql, String parameter) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, parameter);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        long v = rs.getLong(1);
+        return rs.wasNull() ? null : v;
+      }
+    }
   }
 
   // ---- the other sessions --------------------------------------------------------------------------
