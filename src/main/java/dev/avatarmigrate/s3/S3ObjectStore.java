@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetBucketEncryptionResponse;
 import software.amazon.awssdk.services.s3.model.HeadBucketResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
@@ -69,14 +70,14 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       HeadBucketResponse head = client.headBucket(b -> b.bucket(bucket));
       region = head.bucketRegion();
-      client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1));
+      client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1).encodingType(EncodingType.URL));
     } catch (AwsServiceException e) {
       int status = e.statusCode();
       if (status == 404) {
         throw new PreflightException("bucket " + bucket + " does not exist: check the name, the endpoint and --region", e);
       }
       if (status == 403 || status == 401) {
-        StoreFailure f = S3Errors.classify(e, "bucket " + bucket);
+        StoreFailure f = S3Errors.classify(withErrorCode(bucket, e), "bucket " + bucket);
         throw new PreflightException(f.kind() == StoreFailure.Kind.FATAL ? f.getMessage()
             : "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it (see the README's IAM policy)", e);
       }
@@ -94,6 +95,24 @@ public final class S3ObjectStore implements ObjectStore {
       // The owner is shown where visible; without s3:GetBucketAcl it simply is not compared.
     }
     return new BucketInfo(bucket, region, owner);
+  }
+
+  /**
+   * A refused HeadBucket has no body, so no error code: wrong keys look like a missing permission. A listing
+   * asked the same question answers with the code (InvalidAccessKeyId, SignatureDoesNotMatch, AccessDenied).
+   */
+  private AwsServiceException withErrorCode(String bucket, AwsServiceException head) {
+    if (head.awsErrorDetails() != null && head.awsErrorDetails().errorCode() != null) {
+      return head;
+    }
+    try {
+      client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1).encodingType(EncodingType.URL));
+    } catch (AwsServiceException e) {
+      return e;
+    } catch (SdkException e) {
+      // no better answer than the HEAD's
+    }
+    return head;
   }
 
   @Override
@@ -135,7 +154,10 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page) {
     ListObjectsV2Request request = ListObjectsV2Request.builder()
-        .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(PAGE).build();
+        .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(PAGE)
+        // Keys come URL-encoded (the SDK decodes them): a key with a control character cannot be written in
+        // XML 1.0 otherwise, and one such key would make every page unreadable.
+        .encodingType(EncodingType.URL).build();
     try {
       for (ListObjectsV2Response response : client.listObjectsV2Paginator(request)) {
         List<StoredObject> objects = new ArrayList<>(response.contents().size());
@@ -266,15 +288,52 @@ public final class S3ObjectStore implements ObjectStore {
     if (keys.isEmpty()) {
       return List.of();
     }
-    List<ObjectIdentifier> ids = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+    List<KeyError> errors = new ArrayList<>();
+    List<ObjectIdentifier> ids = new ArrayList<>(keys.size());
+    for (String key : keys) {
+      if (fitsInXml(key)) {
+        ids.add(ObjectIdentifier.builder().key(key).build());
+      } else {
+        deleteOne(bucket, key).ifPresent(errors::add);
+      }
+    }
+    if (ids.isEmpty()) {
+      return errors;
+    }
     try {
       DeleteObjectsResponse response = client.deleteObjects(b -> b.bucket(bucket)
           .delete(Delete.builder().objects(ids).quiet(true).build()));
-      return response.errors().stream()
-          .map(e -> new KeyError(e.key(), e.code() + ": " + e.message()))
-          .toList();
+      response.errors().forEach(e -> errors.add(new KeyError(e.key(), e.code() + ": " + e.message())));
+      return errors;
     } catch (SdkException e) {
       throw S3Errors.classify(e, "DeleteObjects in s3://" + bucket);
+    }
+  }
+
+  /**
+   * DeleteObjects names its keys in an XML body, which cannot carry most control characters and would turn a
+   * carriage return into a line feed (deleting another key, or none): such keys go one by one.
+   */
+  static boolean fitsInXml(String key) {
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c < 0x20 || c == 0xFFFE || c == 0xFFFF) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Optional<KeyError> deleteOne(String bucket, String key) {
+    try {
+      client.deleteObject(b -> b.bucket(bucket).key(key));
+      return Optional.empty();
+    } catch (SdkException e) {
+      StoreFailure f = S3Errors.classify(e, "DeleteObject in s3://" + bucket);
+      if (f.kind() == StoreFailure.Kind.FATAL) {
+        throw f;
+      }
+      return Optional.of(new KeyError(key, f.getMessage()));
     }
   }
 

@@ -28,6 +28,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -234,7 +235,7 @@ class KillAndRerunIT {
   /** Key → ETag of every object in {@code bucket}. */
   private static Map<String, String> etags(AvatarWorld w, String bucket) {
     Map<String, String> all = new TreeMap<>();
-    for (var page : w.s3.client().listObjectsV2Paginator(b -> b.bucket(bucket))) {
+    for (var page : w.s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).encodingType(EncodingType.URL))) {
       for (S3Object o : page.contents()) {
         all.put(o.key(), o.eTag());
       }
@@ -270,7 +271,7 @@ class KillAndRerunIT {
 
     private long count(String bucket, String prefix) {
       long n = 0;
-      for (var page : w.s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+      for (var page : w.s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).encodingType(EncodingType.URL))) {
         n += page.keyCount();
       }
       return n;

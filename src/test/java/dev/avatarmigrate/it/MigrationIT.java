@@ -29,7 +29,9 @@ class MigrationIT {
   static final List<String> ODD_NAMES = List.of(
       "avatar-with space.png", "avatar-ünïcødé-日本.png", "avatar-plus+sign.png", "avatar-100%.png",
       "avatar-a&b=c;d.png", "avatar-[brackets](1).png", "avatar-emoji-😀.png", "avatar-'quote\".png",
-      "avatar-back\\slash.png", "avatar-nested/deeper.png");
+      "avatar-back\\slash.png", "avatar-nested/deeper.png",
+      // Not valid in XML 1.0: a listing returns such a key only URL-encoded.
+      "avatar-control\u0001char.png");
 
   @ParameterizedTest
   @ValueSource(strings = {"object", "sync"})

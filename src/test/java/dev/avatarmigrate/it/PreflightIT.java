@@ -67,6 +67,9 @@ class PreflightIT {
     env.put("AWS_SECRET_ACCESS_KEY", "wr0ng-S3cret-K3y");
     Result r = w.runWith(env, "-vv", w.legacy, w.production, w.database).expectExit(3);
     assertFalse((r.out() + r.err()).contains("wr0ng-S3cret-K3y"), "the secret leaked:\n" + r.err());
+    // Said as what it is, not as a missing permission (a refused HeadBucket carries no error code).
+    assertTrue(r.err().contains("SignatureDoesNotMatch") && r.err().contains("the AWS credentials were refused"),
+        r.err());
   }
 
   @Test

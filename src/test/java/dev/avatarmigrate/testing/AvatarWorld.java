@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -133,7 +134,7 @@ public final class AvatarWorld {
   /** Key → size of every object in {@code bucket}, sorted. */
   public Map<String, Long> objects(String bucket) {
     Map<String, Long> all = new TreeMap<>();
-    for (var page : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket))) {
+    for (var page : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).encodingType(EncodingType.URL))) {
       for (S3Object o : page.contents()) {
         all.put(o.key(), o.size());
       }
