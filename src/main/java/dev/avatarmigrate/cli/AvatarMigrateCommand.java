@@ -1,7 +1,6 @@
 package dev.avatarmigrate.cli;
 
 import dev.avatarmigrate.config.BucketLocation;
-import dev.avatarmigrate.config.ByteSize;
 import dev.avatarmigrate.config.ConfigException;
 import dev.avatarmigrate.config.ConfigSource;
 import dev.avatarmigrate.config.CopySettings;
@@ -158,14 +157,14 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
     }
     DatabaseTarget db = DatabaseTarget.parse(database, config.get("DB_HOST", "127.0.0.1"),
         Options.port(config.get("DB_PORT", "3306")), config.get("DB_USER", "root"), config.get("DB_PASSWORD").orElse(null));
-    long threshold = ByteSize.parse(multipartThreshold);
+    long threshold = Options.multipartThreshold(multipartThreshold);
     S3Settings s3 = new S3Settings(Options.endpoint(endpointUrl), blankToNull(region), blankToNull(profile),
         pathStyle != null ? pathStyle : config.get("AVATARMIGRATE_PATH_STYLE")
             .map(v -> Options.bool("AVATARMIGRATE_PATH_STYLE", v)).orElse(endpointUrl != null),
         config.get("AWS_ACCESS_KEY_ID").orElse(null), config.get("AWS_SECRET_ACCESS_KEY").orElse(null),
         config.get("AWS_SESSION_TOKEN").orElse(null));
-    CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), blankToNull(storageClass),
-        Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), blankToNull(acl));
+    CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), Options.storageClass(storageClass),
+        Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), Options.acl(acl));
     return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),
         Options.choice("--method", method, Method.class), Options.positive("--concurrency", concurrency, 1024),
         Options.choice("--on-conflict", onConflict, OnConflict.class), dryRun, keepSource, report, s3, copy);

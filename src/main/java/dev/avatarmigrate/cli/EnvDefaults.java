@@ -44,6 +44,12 @@ final class EnvDefaults implements IDefaultValueProvider {
       return option.defaultValue();
     }
     String key = keyFor(option.longestName());
+    if ("AWS_PROFILE".equals(key) && config.get("AWS_ACCESS_KEY_ID").isPresent()
+        && config.get("AWS_SECRET_ACCESS_KEY").isPresent()) {
+      // Keys in the environment (or .env) win over AWS_PROFILE, as in the AWS CLI and the SDK's chain: a profile
+      // left exported must not send the run to another account. --profile on the command line still wins.
+      return option.defaultValue();
+    }
     String value = config.get(key).orElse(null);
     if (value == null && "AWS_REGION".equals(key)) {
       value = config.get("AWS_DEFAULT_REGION").orElse(null);

@@ -1,11 +1,16 @@
 package dev.avatarmigrate.cli;
 
+import dev.avatarmigrate.config.ByteSize;
 import dev.avatarmigrate.config.ConfigException;
+import dev.avatarmigrate.config.CopySettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
+import software.amazon.awssdk.services.s3.model.StorageClass;
 
 /** Parsing of option values, each with a one-line error that says what to write instead. */
 final class Options {
@@ -92,5 +97,35 @@ final class Options {
   /** Parts as large as the threshold, within S3's part limits. */
   static long partSize(long threshold) {
     return Math.max(MIN_PART, Math.min(MAX_PART, threshold));
+  }
+
+  /** At most what one CopyObject may copy: an object above the threshold but within it would fail every time. */
+  static long multipartThreshold(String value) {
+    long threshold = ByteSize.parse(value);
+    if (threshold > CopySettings.COPY_OBJECT_LIMIT) {
+      throw new ConfigException("--multipart-threshold '" + value + "' is above 5GiB, the most one CopyObject copies");
+    }
+    return threshold;
+  }
+
+  /** A storage class S3 knows, so a typo fails here rather than on every copy. */
+  static String storageClass(String value) {
+    return known("--storage-class", value, StorageClass.knownValues().stream().map(StorageClass::toString).toList());
+  }
+
+  /** A canned ACL S3 knows. */
+  static String acl(String value) {
+    return known("--acl", value, ObjectCannedACL.knownValues().stream().map(ObjectCannedACL::toString).toList());
+  }
+
+  private static String known(String option, String value, List<String> allowed) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String v = value.trim();
+    if (!allowed.contains(v)) {
+      throw new ConfigException(option + " '" + v + "' is not one of " + String.join(", ", allowed.stream().sorted().toList()));
+    }
+    return v;
   }
 }

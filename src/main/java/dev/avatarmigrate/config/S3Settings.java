@@ -24,6 +24,7 @@ public record S3Settings(
   public String toString() {
     return "S3Settings[endpoint=" + (endpoint == null ? "AWS" : endpoint) + ", region=" + region
         + ", profile=" + profile + ", pathStyle=" + pathStyle
-        + ", credentials=" + (hasStaticKeys() ? "static keys ***" : "default chain") + "]";
+        + ", credentials=" + (profile != null ? "profile " + profile : hasStaticKeys() ? "static keys ***" : "default chain")
+        + "]";
   }
 }

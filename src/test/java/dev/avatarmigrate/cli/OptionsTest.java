@@ -33,6 +33,26 @@ class OptionsTest {
   }
 
   @Test
+  void storageClassAndAclAreOnesS3KnowsSoATypoFailsBeforeAnyCopy() {
+    assertEquals("STANDARD_IA", Options.storageClass(" STANDARD_IA "));
+    assertNull(Options.storageClass(null));
+    assertEquals("bucket-owner-full-control", Options.acl("bucket-owner-full-control"));
+    ConfigException typo = assertThrows(ConfigException.class, () -> Options.storageClass("STANDARD-IA"));
+    assertTrue(typo.getMessage().startsWith("--storage-class 'STANDARD-IA' is not one of "), typo.getMessage());
+    assertTrue(typo.getMessage().contains("STANDARD_IA"), typo.getMessage());
+    assertTrue(assertThrows(ConfigException.class, () -> Options.acl("bogus")).getMessage()
+        .startsWith("--acl 'bogus' is not one of "));
+  }
+
+  @Test
+  void theMultipartThresholdIsAtMostWhatOneCopyObjectCopies() {
+    assertEquals(5L << 30, Options.multipartThreshold("5GiB"));
+    assertEquals(5L << 20, Options.multipartThreshold("5MiB"));
+    assertEquals("--multipart-threshold '6GiB' is above 5GiB, the most one CopyObject copies",
+        assertThrows(ConfigException.class, () -> Options.multipartThreshold("6GiB")).getMessage());
+  }
+
+  @Test
   void aPositiveNumberIsBetweenOneAndTheMaximum() {
     assertEquals(1, Options.positive("--concurrency", "1", 1024));
     assertEquals(1024, Options.positive("--concurrency", " 1024 ", 1024));

@@ -55,6 +55,21 @@ class SettingsPrecedenceTest {
   }
 
   @Test
+  void keysInTheEnvironmentWinOverAnExportedAwsProfileButNotOverProfileOnTheCommandLine() throws IOException {
+    env.put("AWS_PROFILE", "other-account");
+    assertEquals("other-account", settings().s3().profile(), "a profile alone is used");
+
+    env.put("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE");
+    env.put("AWS_SECRET_ACCESS_KEY", "secret");
+    assertNull(settings().s3().profile(), "keys exported for this run win, as in the AWS CLI");
+    assertTrue(settings().s3().toString().contains("credentials=static keys ***"));
+
+    Settings flagged = settings("--profile", "chosen");
+    assertEquals("chosen", flagged.s3().profile());
+    assertTrue(flagged.s3().toString().contains("credentials=profile chosen"), flagged.s3().toString());
+  }
+
+  @Test
   void defaultsApplyWhenNothingIsSet() {
     Settings s = settings();
     assertEquals("s3://legacy-s3/image/", s.source().toString());
