@@ -116,7 +116,7 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
   @Option(names = "--region", description = "AWS region (reads AWS_REGION); each bucket is reached in its own.")
   String region;
 
-  @Option(names = "--profile", description = "AWS profile (reads AWS_PROFILE).")
+  @Option(names = "--profile", description = "AWS profile (reads AWS_PROFILE, unless AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set).")
   String profile;
 
   @Option(names = "--path-style", negatable = true,
