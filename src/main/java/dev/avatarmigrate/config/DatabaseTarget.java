@@ -12,6 +12,7 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
   private static final Pattern URL =
       Pattern.compile("jdbc:mariadb://[^/?#@\\s]+/([A-Za-z0-9_$]{1,64})([?][^\\s]*)?");
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&]*");
+  private static final Pattern USER_PARAM = Pattern.compile("[?&](?i:user)=([^&]*)");
   // Connector/J has no user:password@host form, so such a URL is refused; its login is masked in the message.
   private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s]*@");
 
@@ -30,7 +31,9 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
         throw new ConfigException("DATABASE URL '" + redact(text) + "' is not of the form"
             + " jdbc:mariadb://host:3306/database");
       }
-      return new DatabaseTarget(text, m.group(1), user, password);
+      // The driver logs in as the URL's user: messages must name that one, not DB_USER.
+      var inUrl = USER_PARAM.matcher(text);
+      return new DatabaseTarget(text, m.group(1), inUrl.find() ? inUrl.group(1) : user, password);
     }
     if (!NAME.matcher(text).matches()) {
       throw new ConfigException("DATABASE '" + text + "' is not a database name: use letters, digits and _,"

@@ -12,6 +12,8 @@ import java.util.Properties;
 /** Opens connections to the avatar database, and turns connection failures into one clear line. */
 final class Connections {
   private static final int ACCESS_DENIED = 1045;
+  // MariaDB 10.4+ answers an unknown user, or one that must log in otherwise (unix_socket), with this.
+  private static final int ACCESS_DENIED_NO_PASSWORD = 1698;
   private static final int ACCESS_DENIED_DB = 1044;
   private static final int UNKNOWN_DATABASE = 1049;
 
@@ -73,7 +75,7 @@ final class Connections {
   PreflightException classify(SQLException e) {
     String where = target.displayUrl();
     return switch (e.getErrorCode()) {
-      case ACCESS_DENIED -> new PreflightException("MariaDB refused the login of user '" + target.user() + "' at "
+      case ACCESS_DENIED, ACCESS_DENIED_NO_PASSWORD -> new PreflightException("MariaDB refused the login of user '" + target.user() + "' at "
           + where + ": check DB_USER and DB_PASSWORD", e);
       case ACCESS_DENIED_DB -> new PreflightException("user '" + target.user() + "' may not use database "
           + target.database() + ": GRANT SELECT, UPDATE on it (see the README)", e);

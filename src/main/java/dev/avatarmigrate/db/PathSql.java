@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Every SQL statement the tool runs against the avatar table, in one place. Only validated identifiers are
@@ -78,9 +79,12 @@ final class PathSql {
     return "CREATE INDEX " + table.name() + "_" + column.name() + "_idx ON " + t() + " (" + c() + ");";
   }
 
-  /** Named locks are at most 64 characters; long names are shortened with a hash to stay distinct. */
+  /**
+   * Named locks are at most 64 characters; long names are shortened with a hash to stay distinct. Lower case:
+   * where table names ignore case (lower_case_table_names), Avatars and avatars are one table and one lock.
+   */
   String lockName(String database) {
-    String name = "avatarMigrate:" + database + "." + table.name();
+    String name = ("avatarMigrate:" + database + "." + table.name()).toLowerCase(Locale.ROOT);
     if (name.length() <= 64) {
       return name;
     }

@@ -166,6 +166,11 @@ public final class MoveSteps {
         if (e.kind() == StoreFailure.Kind.FATAL) {
           throw e;
         }
+        if (e.kind() == StoreFailure.Kind.NOT_FOUND) {
+          // Listed, then gone before its copy: someone else deleted or moved it (another run, a person).
+          return Step.ended(new MoveOutcome.Failed(current, targetKey, Stage.COPY,
+              "the source was deleted while the copy ran (" + e.getMessage() + ")"));
+        }
         if (e.kind() != StoreFailure.Kind.CHANGED || attempt >= CHANGED_RETRIES) {
           return Step.ended(new MoveOutcome.Failed(current, targetKey, Stage.COPY, e.getMessage()));
         }

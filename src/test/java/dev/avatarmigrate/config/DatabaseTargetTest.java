@@ -26,6 +26,14 @@ class DatabaseTargetTest {
     DatabaseTarget t = DatabaseTarget.parse("jdbc:mariadb://db:3306/app?useSsl=true", "ignored", 1, "root", null);
     assertEquals("jdbc:mariadb://db:3306/app?useSsl=true", t.jdbcUrl());
     assertEquals("app", t.database());
+    assertEquals("root", t.user());
+  }
+
+  @Test
+  void theUserOfAJdbcUrlIsTheOneNamedInMessagesNotDbUser() {
+    assertEquals("reader", DatabaseTarget.parse("jdbc:mariadb://db:3306/app?useSsl=true&user=reader", null, 1, "root",
+        null).user());
+    assertEquals("reader", DatabaseTarget.parse("jdbc:mariadb://db:3306/app?USER=reader", null, 1, "root", null).user());
   }
 
   @Test

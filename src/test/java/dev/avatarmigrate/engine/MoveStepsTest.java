@@ -167,6 +167,16 @@ class MoveStepsTest {
   }
 
   @Test
+  void aSourceDeletedBeforeTheCopyIsSaidToBeDeletedNotJustNoSuchKey() {
+    // S3 answers 404 NoSuchKey (not a 412) when the copy source is gone: another run or a person deleted it.
+    StoredObject s = source("avatar-1.png", "png");
+    store.delete(SRC, List.of(s.key()));
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps().copy(s, Optional.empty()).ended());
+    assertTrue(failed.reason().startsWith("the source was deleted while the copy ran ("), failed.reason());
+    assertTrue(failed.reason().contains("NoSuchKey"), failed.reason());
+  }
+
+  @Test
   void aRejectedCopyFailsOnlyThatObject() {
     StoredObject s = source("avatar-1.png", "png");
     store.fail(Operation.COPY, s.key(), StoreFailure.Kind.REJECTED);

@@ -133,7 +133,7 @@ class DatabaseFaultsIT {
     AvatarWorld w = AvatarWorld.create();
     Map<String, byte[]> expected = Avatars.seed(w, 1100); // two sync chunks, several object-mode row batches
     String gate = auditRewritesBehindAGate(w);
-    String runLock = "avatarMigrate:" + w.database + "." + AvatarWorld.TABLE;
+    String runLock = ("avatarmigrate:" + w.database + "." + AvatarWorld.TABLE).toLowerCase(java.util.Locale.ROOT);
     ExecutorService runner = Executors.newSingleThreadExecutor();
     try (Connection admin = w.db.connection(null); Connection otherRun = w.db.connection(null)) {
       // The gate holds the run's first rewrite inside its transaction, the run lock already checked.
@@ -222,7 +222,7 @@ class DatabaseFaultsIT {
       this.admin = admin;
       this.database = database;
       this.gate = gate;
-      this.runLock = "avatarMigrate:" + database + "." + AvatarWorld.TABLE;
+      this.runLock = ("avatarmigrate:" + database + "." + AvatarWorld.TABLE).toLowerCase(java.util.Locale.ROOT);
     }
 
     void step() throws SQLException {

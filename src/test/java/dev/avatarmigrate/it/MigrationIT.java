@@ -297,7 +297,7 @@ class MigrationIT {
     w.seedAvatars(3);
     try (Connection holder = w.db.connection(w.database);
         PreparedStatement s = holder.prepareStatement("SELECT GET_LOCK(?, 0)")) {
-      s.setString(1, "avatarMigrate:" + w.database + "." + AvatarWorld.TABLE);
+      s.setString(1, ("avatarmigrate:" + w.database + "." + AvatarWorld.TABLE).toLowerCase(java.util.Locale.ROOT));
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
         assertEquals(1, rs.getInt(1));

@@ -1,0 +1,28 @@
+package dev.avatarmigrate.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.avatarmigrate.config.Identifier;
+import org.junit.jupiter.api.Test;
+
+class PathSqlTest {
+
+  @Test
+  void theRunLockIsNamedInLowerCaseSoOneTableSpelledTwoWaysHasOneLock() {
+    // With lower_case_table_names, `Avatars` and `avatars` are the same table; named locks compare exactly.
+    String lower = new PathSql(new Identifier("avatars"), new Identifier("path")).lockName("App");
+    String mixed = new PathSql(new Identifier("Avatars"), new Identifier("path")).lockName("app");
+    assertEquals("avatarmigrate:app.avatars", lower);
+    assertEquals(lower, mixed);
+  }
+
+  @Test
+  void aLongLockNameIsHashedWithinSixtyFourCharactersAndStaysDistinct() {
+    String a = new PathSql(new Identifier("t".repeat(60)), new Identifier("path")).lockName("db");
+    String b = new PathSql(new Identifier("t".repeat(59) + "u"), new Identifier("path")).lockName("db");
+    assertTrue(a.length() <= 64, a);
+    assertNotEquals(a, b);
+  }
+}
