@@ -26,6 +26,8 @@ final class Console implements MigrationListener {
   private final AtomicInteger problems = new AtomicInteger();
   private volatile SummaryCounter counter;
   private volatile long started = System.nanoTime();
+  // No progress during the preflight: its error must stay the one line of a run that never started.
+  private volatile boolean pastPreflight;
   private Thread ticker;
   private int lastWidth;
 
@@ -55,7 +57,9 @@ final class Console implements MigrationListener {
         } catch (InterruptedException e) {
           return;
         }
-        if (terminal) {
+        if (!pastPreflight) {
+          lastLog = System.currentTimeMillis();
+        } else if (terminal) {
           redraw();
         } else if (System.currentTimeMillis() - lastLog >= logEveryMillis) {
           lastLog = System.currentTimeMillis();
@@ -118,6 +122,10 @@ final class Console implements MigrationListener {
 
   @Override
   public void phase(String name) {
+    if (!pastPreflight && !name.equals("preflight")) {
+      started = System.nanoTime(); // objects/s and the ETA count from the first listing, not the preflight
+      pastPreflight = true;
+    }
     if (verbosity > 0) {
       line(name);
     }

@@ -55,15 +55,27 @@ class ConsoleTest {
   void withoutATerminalProgressIsAPlainLogLine() {
     Console console = new Console(err, false, 0, 20);
     console.startProgress(counterWithProgress());
+    console.phase("moving");
     await(() -> err().contains("avatarMigrate: progress: 2/10 objects"));
     console.stopProgress();
     assertFalse(err().contains("\r"), "no carriage returns in a log: " + err());
   }
 
   @Test
+  void noProgressIsShownDuringThePreflightSoItsErrorStaysOneLine() throws Exception {
+    Console console = new Console(err, false, 0, 20);
+    console.startProgress(counterWithProgress());
+    console.phase("preflight");
+    Thread.sleep(300); // fifteen log intervals
+    console.stopProgress();
+    assertEquals("", err());
+  }
+
+  @Test
   void onATerminalProgressRedrawsOneLineAndClearsItForLogLines() {
     Console console = new Console(err, true, 0);
     console.startProgress(counterWithProgress());
+    console.phase("moving");
     await(() -> err().contains("\r2/10 objects"));
     console.warning("no index");
     console.stopProgress();
