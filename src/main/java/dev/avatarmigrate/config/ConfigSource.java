@@ -14,6 +14,7 @@ import java.util.Optional;
  * the file. Flags sit above both, in the command; defaults below both.
  */
 public final class ConfigSource {
+  private static final java.util.regex.Pattern KEY_VALUE = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*\\s*=");
   private final Map<String, String> values;
 
   private ConfigSource(Map<String, String> values) {
@@ -63,9 +64,25 @@ public final class ConfigSource {
       // dotenv-java quotes the offending line, which may hold a secret: keep only its position.
       String reason = String.valueOf(e.getMessage());
       int at = reason.indexOf("Malformed entry");
-      throw new ConfigException(file + " has a line that is not KEY=value"
+      throw new ConfigException(file + " has a line that is not KEY=value" + where(file)
           + (at >= 0 ? "" : " (" + reason.split("\n")[0] + ")") + ": fix it, or point --env-file elsewhere");
     }
+  }
+
+  /** " (line N)" for the first line that is neither blank, a comment nor KEY=value; "" when none is found. */
+  static String where(Path file) {
+    try {
+      var lines = Files.readAllLines(file);
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i).strip();
+        if (!line.isEmpty() && !line.startsWith("#") && !KEY_VALUE.matcher(line).lookingAt()) {
+          return " (line " + (i + 1) + (line.startsWith("export ") ? ", which starts with 'export '" : "") + ")";
+        }
+      }
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // the message goes without the line
+    }
+    return "";
   }
 
   public Optional<String> get(String key) {

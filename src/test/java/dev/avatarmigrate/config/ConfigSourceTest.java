@@ -98,7 +98,14 @@ class ConfigSourceTest {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigSource.load(Map.of(), null, dir));
     assertFalse(e.getMessage().contains("hunter2-secret"), e.getMessage());
     assertTrue(e.getMessage().contains(".env"), e.getMessage());
-    assertTrue(e.getMessage().contains("KEY=value"), e.getMessage());
+    assertTrue(e.getMessage().contains("KEY=value (line 2)"), e.getMessage());
+  }
+
+  @Test
+  void anExportLineIsNamedWithItsLineNumber() throws IOException {
+    dotenv("# settings\nDB_HOST=db\n\nexport DB_PORT=3307\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigSource.load(Map.of(), null, dir));
+    assertTrue(e.getMessage().contains("(line 4, which starts with 'export ')"), e.getMessage());
   }
 
   @Test
