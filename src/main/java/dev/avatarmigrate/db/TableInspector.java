@@ -69,23 +69,33 @@ final class TableInspector {
           indexed = rs.next();
         }
       }
-      checkPrivileges(where);
-      return new TableCheck(indexed, sql.createIndex(), rows, maxLength);
+      return new TableCheck(indexed, sql.createIndex(), rows, maxLength, checkPrivileges(where));
     } catch (SQLException e) {
       throw new PreflightException("cannot inspect table " + where + ": " + Connections.firstLine(e.getMessage()), e);
     }
   }
 
-  /** Statements that touch nothing but fail without the privilege: the cheapest honest check. */
-  private void checkPrivileges(String where) throws SQLException {
+  /**
+   * Statements that touch nothing but fail without the privilege: the cheapest honest check. SELECT is needed
+   * by every run; returns why UPDATE is refused (with the GRANT to run), or null.
+   */
+  private String checkPrivileges(String where) throws SQLException {
+    String grant = "GRANT SELECT, UPDATE ON " + where + " TO '" + target.user() + "'@'%';";
     try (Statement s = c.createStatement()) {
       s.executeQuery("SELECT " + sql.column().quoted() + " FROM " + sql.table().quoted() + " LIMIT 0").close();
-      s.executeUpdate("UPDATE " + sql.table().quoted() + " SET " + sql.column().quoted() + " = "
-          + sql.column().quoted() + " WHERE 1 = 0");
     } catch (SQLException e) {
       if (e.getErrorCode() == NO_PRIVILEGE) {
-        throw new PreflightException("user '" + target.user() + "' may not SELECT and UPDATE " + where
-            + ": GRANT SELECT, UPDATE ON " + where + " TO '" + target.user() + "'@'%';", e);
+        throw new PreflightException("user '" + target.user() + "' may not SELECT and UPDATE " + where + ": " + grant, e);
+      }
+      throw e;
+    }
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate("UPDATE " + sql.table().quoted() + " SET " + sql.column().quoted() + " = "
+          + sql.column().quoted() + " WHERE 1 = 0");
+      return null;
+    } catch (SQLException e) {
+      if (e.getErrorCode() == NO_PRIVILEGE) {
+        return "user '" + target.user() + "' may not SELECT and UPDATE " + where + ": " + grant;
       }
       throw e;
     }

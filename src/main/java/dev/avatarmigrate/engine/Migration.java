@@ -106,6 +106,13 @@ public final class Migration {
           + ": each row rewrite scans the table (about " + check.approximateRows() + " rows). Create one first: "
           + check.createIndexStatement());
     }
+    if (check.updateRefused() != null && !settings.dryRun()) {
+      throw new PreflightException(check.updateRefused());
+    }
+    if (check.updateRefused() != null) {
+      // A plan needs only SELECT; say now what would stop the real run.
+      listener.warning(check.updateRefused() + " (the dry run goes on; a real run would stop here)");
+    }
     if (!settings.dryRun()) {
       table.lockRun();
     }

@@ -39,5 +39,14 @@ public interface PathTable extends AutoCloseable {
    * What the preflight found: {@code indexed} false means per-row rewrites will crawl;
    * {@code maxPathLength} is the column's length in characters.
    */
-  record TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength) {}
+  /**
+   * @param updateRefused null when the login may UPDATE the column; else why not, with the GRANT to run (a dry
+   *     run only warns, a real run stops)
+   */
+  record TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength,
+      String updateRefused) {
+    public TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength) {
+      this(indexed, createIndexStatement, approximateRows, maxPathLength, null);
+    }
+  }
 }

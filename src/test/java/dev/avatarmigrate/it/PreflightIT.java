@@ -85,6 +85,13 @@ class PreflightIT {
     env.put("DB_PASSWORD", "pw");
     Result r = w.runWith(env, w.legacy, w.production, w.database).expectExit(3);
     assertTrue(r.err().contains("GRANT SELECT, UPDATE ON " + w.database + ".avatars"), r.err());
+
+    // A dry run plans with SELECT alone: it warns what would stop the real run, and goes on.
+    w.seedAvatars(3);
+    Result plan = w.runWith(env, "--dry-run", w.legacy, w.production, w.database).expectExit(0);
+    assertTrue(plan.err().contains("GRANT SELECT, UPDATE ON " + w.database + ".avatars")
+        && plan.err().contains("a real run would stop here"), plan.err());
+    assertEquals(3, plan.count("would copy"));
   }
 
   @Test
