@@ -30,6 +30,7 @@ public final class MariaDbPathTable implements PathTable {
   private Connection connection;
   private Connection lockConnection;
   private String lockName;
+  private boolean databaseLost;
 
   private MariaDbPathTable(Connections connections, PathSql sql) {
     this.connections = connections;
@@ -227,7 +228,10 @@ public final class MariaDbPathTable implements PathTable {
 
   private synchronized <T> T withRetry(Work<T> work) {
     SQLException last = null;
-    for (int attempt = 1; attempt <= SqlRetry.MAX_ATTEMPTS; attempt++) {
+    // Once the database was given up for lost, the batches still queued behind it try once each, so a run that
+    // is stopping does not wait about 20 s more per batch before it can exit.
+    int attempts = databaseLost ? 1 : SqlRetry.MAX_ATTEMPTS;
+    for (int attempt = 1; attempt <= attempts; attempt++) {
       try {
         if (connection == null || connection.isClosed()) {
           connection = reconnect();
@@ -235,12 +239,12 @@ public final class MariaDbPathTable implements PathTable {
         return work.run(connection);
       } catch (SQLException e) {
         last = e;
-        if (!SqlRetry.retryable(e)) {
-          break;
-        }
         if (SqlRetry.connectionLost(e)) {
           closeQuietly(connection);
           connection = null;
+        }
+        if (!SqlRetry.retryable(e) || attempt == attempts) {
+          break;
         }
         SqlRetry.pause(attempt);
       }
@@ -248,6 +252,7 @@ public final class MariaDbPathTable implements PathTable {
     String reason = Connections.firstLine(last == null ? null : SqlRetry.statementError(last).getMessage());
     if (last != null && SqlRetry.connectionLost(last)) {
       // Retried for about 20 s on fresh connections: the database is gone, and nothing can continue.
+      databaseLost = true;
       throw new PreflightException("lost the database at " + connections.target().displayUrl() + " (" + reason
           + "); everything done so far is safe: run again once it is back", last);
     }
