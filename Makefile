@@ -19,18 +19,18 @@ $(JAR): pom.xml $(shell find src/main/java src/main/resources -type f 2>/dev/nul
 	$(MVN) -DskipTests package
 
 install: $(JAR)
-	install -d $(LIBDIR) $(BINDIR) $(COMPLETIONDIR)
-	install -m 0644 $(JAR) $(LIBDIR)/avatarMigrate.jar
-	install -m 0644 src/main/launcher/jvm.options $(LIBDIR)/jvm.options
-	printf '#!/bin/sh\n# JVM options: %s says why; AVATARMIGRATE_JAVA_OPTS replaces them.\nif [ -n "$${AVATARMIGRATE_JAVA_OPTS:-}" ]; then exec java $$AVATARMIGRATE_JAVA_OPTS -jar "%s" "$$@"; fi\nexec java "@%s" -jar "%s" "$$@"\n' "$(LIBDIR)/jvm.options" "$(LIBDIR)/avatarMigrate.jar" "$(LIBDIR)/jvm.options" "$(LIBDIR)/avatarMigrate.jar" > $(BINDIR)/avatarMigrate
-	chmod 0755 $(BINDIR)/avatarMigrate
-	java -jar $(JAR) generate-completion > $(COMPLETIONDIR)/avatarMigrate
+	install -d "$(LIBDIR)" "$(BINDIR)" "$(COMPLETIONDIR)"
+	install -m 0644 $(JAR) "$(LIBDIR)/avatarMigrate.jar"
+	install -m 0644 src/main/launcher/jvm.options "$(LIBDIR)/jvm.options"
+	printf '#!/bin/sh\n# JVM options: %s says why; AVATARMIGRATE_JAVA_OPTS replaces them.\nif [ -n "$${AVATARMIGRATE_JAVA_OPTS:-}" ]; then exec java $$AVATARMIGRATE_JAVA_OPTS -jar "%s" "$$@"; fi\nexec java "@%s" -jar "%s" "$$@"\n' "$(LIBDIR)/jvm.options" "$(LIBDIR)/avatarMigrate.jar" "$(LIBDIR)/jvm.options" "$(LIBDIR)/avatarMigrate.jar" > "$(BINDIR)/avatarMigrate"
+	chmod 0755 "$(BINDIR)/avatarMigrate"
+	java -jar $(JAR) generate-completion > "$(COMPLETIONDIR)/avatarMigrate"
 	@echo "installed $(BINDIR)/avatarMigrate (bash completion in $(COMPLETIONDIR))"
 	@case ":$$PATH:" in *":$(BINDIR):"*) ;; *) echo "note: add $(BINDIR) to your PATH";; esac
 
 uninstall:
-	rm -f $(BINDIR)/avatarMigrate $(COMPLETIONDIR)/avatarMigrate
-	rm -rf $(LIBDIR)
+	rm -f "$(BINDIR)/avatarMigrate" "$(COMPLETIONDIR)/avatarMigrate"
+	rm -rf "$(LIBDIR)"
 
 clean:
 	$(MVN) -q clean

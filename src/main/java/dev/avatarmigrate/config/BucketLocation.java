@@ -8,15 +8,16 @@ import java.util.regex.Pattern;
  */
 public record BucketLocation(String bucket, String prefix) {
 
-  // S3's naming rules for buckets created since 2018: 3 to 63 characters, lowercase letters, digits,
-  // dots and hyphens, starting and ending with a letter or digit. Underscores are accepted for the
-  // older us-east-1 buckets that have them.
-  private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]");
+  // S3's naming rules: since 2018, 3 to 63 lowercase letters, digits, dots and hyphens, starting and ending with a
+  // letter or digit. A legacy bucket is what this tool is for, and us-east-1 buckets made before then may be up
+  // to 255 characters with capitals and underscores (the SDK addresses those path-style).
+  private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]");
 
   public BucketLocation {
     if (!BUCKET.matcher(bucket).matches()) {
       throw new ConfigException("'" + bucket + "' is not a valid bucket name: use 3-63 lowercase letters,"
-          + " digits, dots or hyphens, e.g. legacy-s3, or an s3://bucket/prefix/ URI");
+          + " digits, dots or hyphens (older us-east-1 buckets also capitals and _), e.g. legacy-s3, or an"
+          + " s3://bucket/prefix/ URI");
     }
     if (prefix.startsWith("/") || prefix.contains("//")) {
       throw new ConfigException("prefix '" + prefix + "' of bucket " + bucket

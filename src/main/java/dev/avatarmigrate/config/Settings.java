@@ -25,6 +25,11 @@ public record Settings(
         + " user=" + database.user() + " table=" + table + " column=" + column + " match=" + match
         + " method=" + method.name().toLowerCase(java.util.Locale.ROOT) + " concurrency=" + concurrency
         + " onConflict=" + onConflict.name().toLowerCase(java.util.Locale.ROOT) + " dryRun=" + dryRun
-        + " keepSource=" + keepSource + " " + s3;
+        + " keepSource=" + keepSource + " report=" + (report == null ? "none" : report)
+        + " multipartThreshold=" + ByteSize.format(copy.multipartThreshold())
+        + " storageClass=" + (copy.storageClass() == null ? "source's" : copy.storageClass())
+        + " sse=" + (copy.sse() == null ? "bucket default" : copy.sse())
+        + (copy.sseKmsKeyId() == null ? "" : " sseKmsKeyId=" + copy.sseKmsKeyId())
+        + " acl=" + (copy.acl() == null ? "none" : copy.acl()) + " " + s3;
   }
 }

@@ -144,6 +144,16 @@ class CliTest {
   }
 
   @Test
+  void aDryRunOrKeepSourceSwitchInTheEnvironmentOrDotenvIsRefusedNotIgnored() throws IOException {
+    // Ignored, it would turn a run meant to write nothing into a real one.
+    assertUsageError(run(Map.of("AVATARMIGRATE_DRY_RUN", "true"), VALID),
+        "AVATARMIGRATE_DRY_RUN is set, but --dry-run is only taken from the command line");
+    err.reset();
+    Files.writeString(workDir.resolve(".env"), "AVATARMIGRATE_KEEP_SOURCE=true\n");
+    assertUsageError(run(valid("--keep-source")), "AVATARMIGRATE_KEEP_SOURCE is set, but --keep-source is only taken");
+  }
+
+  @Test
   void aFlagOverridesABadValueFromTheEnvironment() {
     int code = run(Map.of("AVATARMIGRATE_METHOD", "bogus"), valid("--method", "sync", "--table", "bad table"));
     assertUsageError(code, "'bad table' is not a valid table");

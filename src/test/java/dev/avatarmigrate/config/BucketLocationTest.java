@@ -39,8 +39,8 @@ class BucketLocationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"s3://", "s3:/x", "http://x/y", "a", "UPPER", "b/c", "s3://bucket//x", "s3:///image/",
-      "s3://ab", "-bucket", "bucket-", "legacy s3", "s3://Legacy/image/", " ", ""})
+  @ValueSource(strings = {"s3://", "s3:/x", "http://x/y", "a", "_legacy", "b/c", "s3://bucket//x", "s3:///image/",
+      "s3://ab", "-bucket", "bucket-", "legacy s3", "s3://Legacy:x/image/", " ", ""})
   void refusesMalformedLocationsWithAHelpfulMessage(String text) {
     ConfigException e = assertThrows(ConfigException.class, () -> BucketLocation.parse(text, "image/", "SOURCE"));
     assertTrue(e.getMessage().contains("s3://"), e.getMessage());
@@ -59,8 +59,11 @@ class BucketLocationTest {
     ConfigException noBucket = assertThrows(ConfigException.class, () -> BucketLocation.parse("s3://", "image/", "SOURCE"));
     assertTrue(noBucket.getMessage().contains("names no bucket"), noBucket.getMessage());
 
-    ConfigException upper = assertThrows(ConfigException.class, () -> BucketLocation.parse("UPPER", "image/", "SOURCE"));
-    assertTrue(upper.getMessage().contains("'UPPER' is not a valid bucket name"), upper.getMessage());
+    ConfigException edge = assertThrows(ConfigException.class, () -> BucketLocation.parse("-bucket", "image/", "SOURCE"));
+    assertTrue(edge.getMessage().contains("'-bucket' is not a valid bucket name"), edge.getMessage());
+
+    // A legacy us-east-1 bucket may have capitals and underscores.
+    assertEquals("s3://Legacy_Avatars/image/", BucketLocation.parse("Legacy_Avatars", "image/", "SOURCE").toString());
 
     ConfigException doubled = assertThrows(ConfigException.class,
         () -> BucketLocation.parse("s3://bucket//x", "image/", "SOURCE"));
