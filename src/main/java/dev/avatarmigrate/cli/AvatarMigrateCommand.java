@@ -15,7 +15,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** The {@code avatarMigrate} command: gathers options into {@link Settings} and hands them to a {@link Run}. */
 @Command(
@@ -141,9 +143,37 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
     this.run = run;
   }
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
-    return run.execute(settings(), quiet ? -1 : verbose.length);
+    Settings settings;
+    try {
+      settings = settings();
+    } catch (ConfigException e) {
+      throw withOrigin(e);
+    }
+    return run.execute(settings, quiet ? -1 : verbose.length);
+  }
+
+  /**
+   * An error about an option that was not on the command line says where its value came from, so the operator
+   * looks in the right place (an exported variable, a line of .env) and not at the command they typed.
+   */
+  private ConfigException withOrigin(ConfigException e) {
+    String message = String.valueOf(e.getMessage());
+    if (spec == null || !message.startsWith("--")) {
+      return e;
+    }
+    String option = message.split("[ :]", 2)[0];
+    if (spec.findOption(option) == null || spec.commandLine().getParseResult().hasMatchedOption(option)) {
+      return e;
+    }
+    String key = EnvDefaults.keyFor(option);
+    return config.get(key).isPresent()
+        ? new ConfigException(message + " (the value comes from " + key + ", in the environment or .env)")
+        : e;
   }
 
   Settings settings() {

@@ -101,7 +101,12 @@ final class Options {
 
   /** At most what one CopyObject may copy: an object above the threshold but within it would fail every time. */
   static long multipartThreshold(String value) {
-    long threshold = ByteSize.parse(value);
+    long threshold;
+    try {
+      threshold = ByteSize.parse(value);
+    } catch (ConfigException e) {
+      throw new ConfigException("--multipart-threshold: " + e.getMessage());
+    }
     if (threshold > CopySettings.COPY_OBJECT_LIMIT) {
       throw new ConfigException("--multipart-threshold '" + value + "' is above 5GiB, the most one CopyObject copies");
     }

@@ -10,7 +10,8 @@ public record Identifier(String name) {
 
   // Unquoted MariaDB identifiers: letters, digits, '_' and '$', at most 64 characters. Anything wider
   // (quotes, dots, spaces) is refused rather than escaped, so no user text can change a statement.
-  private static final Pattern VALID = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,63}");
+  // MariaDB also allows a leading digit (2020avatars), though not digits alone.
+  private static final Pattern VALID = Pattern.compile("(?![0-9]+$)[A-Za-z0-9_$]{1,64}");
 
   public Identifier {
     if (name == null || !VALID.matcher(name).matches()) {

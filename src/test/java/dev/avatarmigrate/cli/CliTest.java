@@ -144,6 +144,22 @@ class CliTest {
   }
 
   @Test
+  void aBadValueFromTheEnvironmentOrDotenvSaysWhereItCameFrom() throws IOException {
+    assertUsageError(run(Map.of("AVATARMIGRATE_CONCURRENCY", "lots"), VALID),
+        "--concurrency 'lots' is not a whole number (the value comes from AVATARMIGRATE_CONCURRENCY, in the"
+            + " environment or .env)");
+    err.reset();
+    Files.writeString(workDir.resolve(".env"), "AVATARMIGRATE_MULTIPART_THRESHOLD=5G B\n");
+    assertUsageError(run(VALID), "--multipart-threshold: '5G B' is not a size");
+    assertTrue(err().contains("(the value comes from AVATARMIGRATE_MULTIPART_THRESHOLD"), err());
+    Files.delete(workDir.resolve(".env"));
+    err.reset();
+    assertUsageError(run(Map.of("AVATARMIGRATE_CONCURRENCY", "lots"), valid("--concurrency", "nope")),
+        "--concurrency 'nope' is not a whole number");
+    assertFalse(err().contains("comes from"), "typed on the command line: " + err());
+  }
+
+  @Test
   void aDryRunOrKeepSourceSwitchInTheEnvironmentOrDotenvIsRefusedNotIgnored() throws IOException {
     // Ignored, it would turn a run meant to write nothing into a real one.
     assertUsageError(run(Map.of("AVATARMIGRATE_DRY_RUN", "true"), VALID),

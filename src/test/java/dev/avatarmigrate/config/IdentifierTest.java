@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IdentifierTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"avatars", "path", "user_avatars", "_tmp", "T1", "a$b", "Avatars2024"})
+  @ValueSource(strings = {"avatars", "path", "user_avatars", "_tmp", "T1", "a$b", "Avatars2024", "2020avatars"})
   void acceptsPlainIdentifiersAndBackQuotesThem(String name) {
     Identifier id = new Identifier(name);
     assertEquals(name, id.name());
@@ -26,7 +26,7 @@ class IdentifierTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"avatars;drop", "a b", "`avatars`", "ava`tars", "db.avatars", "avatars--", "1avatars",
+  @ValueSource(strings = {"avatars;drop", "a b", "`avatars`", "ava`tars", "db.avatars", "avatars--", "2020",
       "'x'", "\"x\"", "avatars)", "", "pâth"})
   void refusesAnythingThatCouldChangeAStatement(String name) {
     ConfigException e = assertThrows(ConfigException.class, () -> new Identifier(name));
