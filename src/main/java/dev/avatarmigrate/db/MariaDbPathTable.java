@@ -180,9 +180,10 @@ public final class MariaDbPathTable implements PathTable {
   }
 
   @Override
-  public List<String> pathsWithPrefix(String prefix, String after, int limit) {
+  public PathPage pathsWithPrefix(String prefix, String after, int limit) {
     return withRetry(c -> {
       List<String> paths = new ArrayList<>();
+      String last = null;
       try (PreparedStatement s = c.prepareStatement(sql.pathsAfter(after != null))) {
         int i = 1;
         s.setString(i++, PathSql.likePrefix(prefix));
@@ -193,13 +194,14 @@ public final class MariaDbPathTable implements PathTable {
         try (ResultSet rs = s.executeQuery()) {
           while (rs.next()) {
             String path = rs.getString(1);
+            last = path;
             if (path.startsWith(prefix) && (paths.isEmpty() || !paths.get(paths.size() - 1).equals(path))) {
               paths.add(path);
             }
           }
         }
       }
-      return paths;
+      return new PathPage(paths, last);
     });
   }
 

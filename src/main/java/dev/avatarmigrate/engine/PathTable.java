@@ -29,8 +29,18 @@ public interface PathTable extends AutoCloseable {
   /** How many rows carry each path; what a dry run reports instead of rewriting. */
   Map<String, Integer> countRows(Collection<String> paths);
 
-  /** Up to {@code limit} distinct paths starting with {@code prefix}, in order, after {@code after}. */
-  List<String> pathsWithPrefix(String prefix, String after, int limit);
+  /**
+   * One page of the distinct paths starting with {@code prefix}, in order, after {@code after}: up to
+   * {@code limit} rows are read.
+   */
+  PathPage pathsWithPrefix(String prefix, String after, int limit);
+
+  /**
+   * @param paths the page's paths that start with the prefix exactly (a case-insensitive collation also
+   *     matches others)
+   * @param last the last path read, matching or not, to continue after; null when nothing was left
+   */
+  record PathPage(List<String> paths, String last) {}
 
   @Override
   void close();

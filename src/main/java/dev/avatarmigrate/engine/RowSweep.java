@@ -56,11 +56,14 @@ final class RowSweep {
     KeyMapping mapping = plan.mapping();
     String after = null;
     while (!stop.requested()) {
-      List<String> paths = table.pathsWithPrefix(mapping.legacyPathPrefix(), after, PAGE);
-      if (paths.isEmpty()) {
+      PathTable.PathPage page = table.pathsWithPrefix(mapping.legacyPathPrefix(), after, PAGE);
+      if (page.last() == null) {
         return;
       }
-      after = paths.get(paths.size() - 1);
+      // Continue after the last row read, even one the page left out: a whole page of rows that a
+      // case-insensitive collation matched (IMAGE/…) must not end the sweep.
+      after = page.last();
+      List<String> paths = page.paths();
       List<String> candidates = paths.stream().filter(mapping::matches).sorted(KeyOrder.S3).toList();
       Map<String, Found> located = locate(candidates, pool);
       List<PathRewrite> orphans = new ArrayList<>();

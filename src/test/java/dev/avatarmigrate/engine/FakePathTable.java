@@ -3,9 +3,11 @@ package dev.avatarmigrate.engine;
 import dev.avatarmigrate.engine.FakeObjectStore.OperationLog;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -137,17 +139,21 @@ public final class FakePathTable implements PathTable {
   }
 
   @Override
-  public synchronized List<String> pathsWithPrefix(String prefix, String after, int limit) {
-    TreeSet<String> distinct = new TreeSet<>();
+  public synchronized PathPage pathsWithPrefix(String prefix, String after, int limit) {
+    // Like a case-insensitive collation: LIKE and the order ignore case; the page leaves out other cases.
+    TreeSet<String> distinct = new TreeSet<>(String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder()));
     for (String p : rows) {
-      if (p.startsWith(prefix) && (after == null || p.compareTo(after) > 0)) {
+      if (p.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT))
+          && (after == null || distinct.comparator().compare(p, after) > 0)) {
         distinct.add(p);
       }
     }
-    List<String> page = distinct.stream().limit(limit).toList();
+    List<String> read = distinct.stream().limit(limit).toList();
+    List<String> page = read.stream().filter(p -> p.startsWith(prefix)).toList();
     log.add("pathsWithPrefix", null, page, "ok", prefix);
-    return page;
+    return new PathPage(page, read.isEmpty() ? null : read.get(read.size() - 1));
   }
+
 
   @Override
   public void close() {}

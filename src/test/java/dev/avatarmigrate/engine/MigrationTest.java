@@ -503,6 +503,19 @@ class MigrationTest {
     assertFalse(summary.complete());
   }
 
+  @Test
+  void theSweepGoesOnPastAWholePageOfRowsThatACaseInsensitiveCollationMatchedButThatAreNotLegacyPaths() {
+    for (int i = 0; i < 600; i++) {
+      table.addRows("IMAGE/avatar-a" + i + ".png"); // not ours: another prefix, but LIKE 'image/%' matches it
+    }
+    table.addRows("image/avatar-zz-gone.png");
+
+    run(settings(Method.OBJECT));
+
+    assertEquals(Map.of("image/avatar-zz-gone.png", 1), events.dangling);
+    assertEquals(600, table.rows().stream().filter(p -> p.startsWith("IMAGE/")).count());
+  }
+
   @ParameterizedTest
   @EnumSource(Method.class)
   void aListenerThatThrowsStopsTheRunWithItsErrorInsteadOfLeavingItHanging(Method method) {
