@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         "1:Finished, but some objects failed, conflicted or have dangling rows; the report says which, a re-run"
             + " retries.",
         "2:Usage or configuration error (arguments, .env, options); nothing was contacted.",
-        "3:A bucket, credential, table, column or the run lock is unusable; the message names it.",
+        "3:A bucket, credential, table, column, the run lock, the database or the report is unusable; the message names it.",
         "130:Stopped by Ctrl-C (143: by SIGTERM); in-flight objects finished. Run again to complete."},
     footerHeading = "%nExamples:%n",
     footer = {
