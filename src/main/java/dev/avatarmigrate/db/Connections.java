@@ -17,7 +17,13 @@ final class Connections {
   private static final int ACCESS_DENIED_DB = 1044;
   private static final int UNKNOWN_DATABASE = 1049;
 
+  // A server that stops answering (hung, or a network path gone silent) is a lost connection after two
+  // minutes, retried and then reported, rather than a run that waits for ever. With an index on the column no
+  // statement of the tool comes near it; without one, a rewrite scans the table and may (see waitLonger).
+  static final int SOCKET_TIMEOUT_MILLIS = 120_000;
+
   private final DatabaseTarget target;
+  private volatile int socketTimeoutMillis = SOCKET_TIMEOUT_MILLIS;
 
   Connections(DatabaseTarget target) {
     this.target = target;
@@ -41,10 +47,7 @@ final class Connections {
       props.setProperty("password", target.password());
     }
     props.setProperty("connectTimeout", "10000");
-    // A server that stops answering (hung, or a network path gone silent) is a lost connection after two
-    // minutes, retried and then reported, rather than a run that waits for ever. No statement of the tool takes
-    // that long with an index on the column.
-    props.setProperty("socketTimeout", "120000");
+    props.setProperty("socketTimeout", String.valueOf(socketTimeoutMillis));
     Connection c = DriverManager.getConnection(target.jdbcUrl(), props);
     try (Statement s = c.createStatement()) {
       // The live service wins a row-lock conflict: the tool gives up after 2 s and retries later,
@@ -84,6 +87,15 @@ final class Connections {
       default -> new PreflightException("cannot connect to MariaDB at " + where + ": " + firstLine(e.getMessage())
           + "; check DB_HOST and DB_PORT and that the server is up", e);
     };
+  }
+
+  /**
+   * No answer limit for {@code c} and the connections opened after it: without an index on the column each
+   * rewrite scans the table, which on a large one takes longer than any limit that would still catch a hang.
+   */
+  void waitLonger(Connection c) throws SQLException {
+    socketTimeoutMillis = 0;
+    c.setNetworkTimeout(Runnable::run, 0);
   }
 
   DatabaseTarget target() {

@@ -46,7 +46,16 @@ public final class MariaDbPathTable implements PathTable {
 
   @Override
   public TableCheck check() {
-    return new TableInspector(connection, connections.target(), sql).inspect();
+    TableCheck check = new TableInspector(connection, connections.target(), sql).inspect();
+    if (!check.indexed()) {
+      try {
+        connections.waitLonger(connection);
+      } catch (SQLException e) {
+        throw new PreflightException("cannot set up the connection to " + connections.target().displayUrl() + ": "
+            + Connections.firstLine(e.getMessage()), e);
+      }
+    }
+    return check;
   }
 
   @Override
