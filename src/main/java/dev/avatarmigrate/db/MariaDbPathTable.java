@@ -30,6 +30,8 @@ public final class MariaDbPathTable implements PathTable {
   private Connection connection;
   private Connection lockConnection;
   private String lockName;
+  // CONNECTION_ID() of the session that took the run lock.
+  private long lockHolder;
   private boolean databaseLost;
 
   private MariaDbPathTable(Connections connections, PathSql sql) {
@@ -71,23 +73,77 @@ public final class MariaDbPathTable implements PathTable {
 
   /** GET_LOCK on the lock connection; refused, without waiting, when another run holds it. */
   private void takeLock(boolean again) throws SQLException {
-    try (PreparedStatement s = lockConnection.prepareStatement("SELECT GET_LOCK(?, 0), IS_USED_LOCK(?)")) {
+    long holder = tryLock();
+    if (holder != 0 && holder == lockHolder && again && releaseOwnOrphan()) {
+      holder = tryLock();
+    }
+    if (holder == 0) {
+      return;
+    }
+    String table = connections.target().database() + "." + sql.table();
+    if (again) {
+      throw new PreflightException("this run lost its run lock on " + table + " when the server closed its"
+          + " connection, and another run (MariaDB connection " + holder + ") has taken it; this run"
+          + " stopped, and everything it did is safe");
+    }
+    throw new PreflightException("another avatarMigrate run is working on " + table + " (MariaDB connection "
+        + holder + "); wait for it to finish, or stop it");
+  }
+
+  /** GET_LOCK without waiting: 0 when taken (and remembers this connection as the holder), else the holder. */
+  private long tryLock() throws SQLException {
+    try (PreparedStatement s = lockConnection.prepareStatement(
+        "SELECT GET_LOCK(?, 0), IS_USED_LOCK(?), CONNECTION_ID()")) {
       s.setString(1, lockName);
       s.setString(2, lockName);
       try (ResultSet rs = s.executeQuery()) {
         rs.next();
-        String table = connections.target().database() + "." + sql.table();
-        if (rs.getInt(1) != 1 && again) {
-          throw new PreflightException("this run lost its run lock on " + table + " when the server closed its"
-              + " connection, and another run (MariaDB connection " + rs.getLong(2) + ") has taken it; this run"
-              + " stopped, and everything it did is safe");
+        if (rs.getInt(1) == 1) {
+          lockHolder = rs.getLong(3);
+          return 0;
         }
-        if (rs.getInt(1) != 1) {
-          throw new PreflightException("another avatarMigrate run is working on " + table + " (MariaDB connection "
-              + rs.getLong(2) + "); wait for it to finish, or stop it");
+        return rs.getLong(2);
+      }
+    }
+  }
+
+  /**
+   * The connection may have died on this side only (a NAT, a firewall or a proxy dropping it while idle), the
+   * server keeping the session, and with it the lock, until its own timeout. When the lock is still held by
+   * this run's old session, that session is ended, which frees the lock to be taken again. Waits a few seconds
+   * for the server to let go; true when it did.
+   */
+  private boolean releaseOwnOrphan() throws SQLException {
+    try (PreparedStatement s = lockConnection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
+      s.setString(1, lockName);
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next() || rs.getLong(1) != lockHolder) {
+          return false;
         }
       }
     }
+    try (Statement s = lockConnection.createStatement()) {
+      s.execute("KILL CONNECTION " + lockHolder); // a number this run read from the server, not user input
+    } catch (SQLException e) {
+      // already gone, or not ours to end: the checks below tell
+    }
+    for (int i = 0; i < 50; i++) {
+      try (PreparedStatement s = lockConnection.prepareStatement("SELECT IS_FREE_LOCK(?)")) {
+        s.setString(1, lockName);
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next() && rs.getInt(1) == 1) {
+            return true;
+          }
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.avatarmigrate.testing.AvatarWorld;
 import dev.avatarmigrate.testing.AvatarWorld.Result;
 import dev.avatarmigrate.testing.Poll;
+import dev.avatarmigrate.testing.TcpRelay;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -162,6 +163,41 @@ class DatabaseFaultsIT {
         r.expectExit(0);
         assertEquals(1100, r.count("rows rewritten"));
       }
+    } finally {
+      runner.shutdownNow();
+    }
+    Avatars.assertMoved(w, expected);
+  }
+
+  /**
+   * The run lock's connection dropped on the client side only, as a NAT or firewall forgets an idle connection:
+   * the server keeps the old session, and the lock with it. The run ends its own orphaned session, takes the lock
+   * back and finishes, instead of stopping as if another run held it.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void runLockHeldByTheRunsOwnOrphanedSessionIsTakenBackAndTheRunFinishes(String method) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    Map<String, byte[]> expected = Avatars.seed(w, 1100);
+    String gate = auditRewritesBehindAGate(w);
+    String runLock = ("avatarmigrate:" + w.database + "." + AvatarWorld.TABLE).toLowerCase(java.util.Locale.ROOT);
+    ExecutorService runner = Executors.newSingleThreadExecutor();
+    try (Connection admin = w.db.connection(null); TcpRelay relay = TcpRelay.start(w.db.host(), w.db.port())) {
+      Map<String, String> env = w.env();
+      env.put("DB_HOST", "127.0.0.1");
+      env.put("DB_PORT", String.valueOf(relay.port()));
+      assertEquals(1L, number(admin, "SELECT GET_LOCK(?, 0)", gate));
+      Future<Result> run = runner.submit(() -> w.runWith(env, w.args("--method", method)));
+      Poll.until("a rewrite waiting at the gate", Duration.ofSeconds(60), () -> waitingAt(admin, w.database, gate));
+      long holder = number(admin, "SELECT IS_USED_LOCK(?)", runLock);
+
+      relay.dropClientSides();
+      number(admin, "SELECT RELEASE_LOCK(?)", gate);
+
+      Result r = run.get(90, TimeUnit.SECONDS).expectExit(0);
+      assertEquals(1100, r.count("rows rewritten"));
+      assertEquals(0L, number(admin, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?",
+          String.valueOf(holder)), "the orphaned session that held the lock was ended");
     } finally {
       runner.shutdownNow();
     }

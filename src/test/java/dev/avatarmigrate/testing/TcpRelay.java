@@ -1,0 +1,109 @@
+package dev.avatarmigrate.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP relay on 127.0.0.1 in front of a server, which can drop the client side of its connections as a NAT, a
+ * firewall or a proxy does when it forgets an idle connection: the client sees a reset, while the server keeps
+ * its side open (and the session with it) until its own timeout.
+ */
+public final class TcpRelay implements AutoCloseable {
+  private final ServerSocket listener;
+  private final String host;
+  private final int port;
+  private final List<Socket[]> pairs = new CopyOnWriteArrayList<>();
+  private final List<Socket> upstreamsKept = new CopyOnWriteArrayList<>();
+
+  private TcpRelay(String host, int port) throws IOException {
+    this.host = host;
+    this.port = port;
+    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread accept = new Thread(this::accept, "tcp-relay-accept");
+    accept.setDaemon(true);
+    accept.start();
+  }
+
+  public static TcpRelay start(String host, int port) throws IOException {
+    return new TcpRelay(host, port);
+  }
+
+  public int port() {
+    return listener.getLocalPort();
+  }
+
+  /** Resets the client side of every open connection and stops relaying them; their server sides stay open. */
+  public void dropClientSides() throws IOException {
+    for (Socket[] pair : pairs) {
+      pairs.remove(pair);
+      upstreamsKept.add(pair[1]);
+      pair[0].setSoLinger(true, 0);
+      pair[0].close();
+    }
+  }
+
+  private void accept() {
+    while (!listener.isClosed()) {
+      try {
+        Socket client = listener.accept();
+        Socket upstream = new Socket(host, port);
+        Socket[] pair = {client, upstream};
+        pairs.add(pair);
+        pump(client, upstream, pair);
+        pump(upstream, client, pair);
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to, Socket[] pair) {
+    Thread t = new Thread(() -> {
+      byte[] buffer = new byte[16 * 1024];
+      try (InputStream in = from.getInputStream()) {
+        OutputStream out = to.getOutputStream();
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
+      } catch (IOException e) {
+        // one side is gone
+      }
+      if (pairs.remove(pair)) {
+        closeQuietly(pair[0]);
+        closeQuietly(pair[1]);
+      }
+    }, "tcp-relay-pump");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(new Socket());
+    try {
+      listener.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    pairs.forEach(p -> {
+      closeQuietly(p[0]);
+      closeQuietly(p[1]);
+    });
+    upstreamsKept.forEach(TcpRelay::closeQuietly);
+  }
+}
