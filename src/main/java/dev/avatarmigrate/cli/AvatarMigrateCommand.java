@@ -148,6 +148,8 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    refuseSwitchFromConfig("--dry-run", dryRun);
+    refuseSwitchFromConfig("--keep-source", keepSource);
     Settings settings;
     try {
       settings = settings();
@@ -155,6 +157,20 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
       throw withOrigin(e);
     }
     return run.execute(settings, quiet ? -1 : verbose.length);
+  }
+
+  /**
+   * Switches that change what a run writes come only from the command line. One set in the environment or
+   * .env, and not given, is refused rather than ignored: whoever set AVATARMIGRATE_DRY_RUN=true expects a run
+   * that writes nothing.
+   */
+  private void refuseSwitchFromConfig(String option, boolean given) {
+    String key = EnvDefaults.keyFor(option);
+    String value = config.get(key).orElse("false").trim().toLowerCase(java.util.Locale.ROOT);
+    if (!given && !value.equals("false") && !value.equals("0") && !value.equals("no")) {
+      throw new ConfigException(key + " is set, but " + option + " is only taken from the command line: pass "
+          + option + " (or unset " + key + ")");
+    }
   }
 
   /**

@@ -27,7 +27,6 @@ public final class Cli {
         envFile = Path.of(env.get("AVATARMIGRATE_ENV_FILE"));
       }
       config = ConfigSource.load(env, envFile == null ? null : workDir.resolve(envFile), workDir);
-      refuseSwitchesFromConfig(config);
     } catch (ConfigException e) {
       err.println("avatarMigrate: " + e.getMessage());
       return ExitCodes.USAGE;
@@ -61,20 +60,6 @@ public final class Cli {
     completion.getCommandSpec().usageMessage().hidden(true);
     cli.addSubcommand("generate-completion", completion);
     return cli.execute(args);
-  }
-
-  /**
-   * Switches that change what a run writes come only from the command line. One set in the environment or
-   * .env is refused rather than ignored: whoever set AVATARMIGRATE_DRY_RUN expects a run that writes nothing.
-   */
-  static void refuseSwitchesFromConfig(ConfigSource config) {
-    for (String option : new String[] {"--dry-run", "--keep-source"}) {
-      String key = EnvDefaults.keyFor(option);
-      if (config.get(key).isPresent()) {
-        throw new ConfigException(key + " is set, but " + option + " is only taken from the command line: pass "
-            + option + " (or unset " + key + ")");
-      }
-    }
   }
 
   /** {@code --env-file} is needed before parsing, since the file supplies option defaults. */

@@ -113,10 +113,18 @@ final class Options {
     return threshold;
   }
 
-  /** A storage class S3 knows, so a typo fails here rather than on every copy. */
+  /**
+   * A storage class S3 knows whose objects can be read at once, so a typo fails here rather than on every copy.
+   * GLACIER and DEEP_ARCHIVE copies need a restore before a GET: rows pointing at them would point at avatars
+   * the service cannot read.
+   */
   static String storageClass(String value) {
-    return known("--storage-class", value, StorageClass.knownValues().stream().map(StorageClass::toString).toList());
+    return known("--storage-class", value, READABLE_STORAGE_CLASSES);
   }
+
+  private static final List<String> READABLE_STORAGE_CLASSES = List.of(StorageClass.STANDARD, StorageClass.STANDARD_IA,
+      StorageClass.ONEZONE_IA, StorageClass.INTELLIGENT_TIERING, StorageClass.GLACIER_IR,
+      StorageClass.REDUCED_REDUNDANCY).stream().map(StorageClass::toString).toList();
 
   /** A canned ACL S3 knows. */
   static String acl(String value) {

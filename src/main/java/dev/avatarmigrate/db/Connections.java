@@ -53,6 +53,9 @@ final class Connections {
       // The live service wins a row-lock conflict: the tool gives up after 2 s and retries later,
       // instead of holding the service's writers behind it for the default 50 s.
       s.execute("SET SESSION innodb_lock_wait_timeout = 2");
+      // A table lock or an ALTER TABLE holds the metadata lock: wait at most a minute for it (then error 1205,
+      // retried like a row-lock wait) rather than until the socket's two minutes run out.
+      s.execute("SET SESSION lock_wait_timeout = 60");
       // Read committed: the compare-and-set needs no snapshot, and under repeatable read its next-key locks
       // also lock the gaps beside each rewritten path, so a new row the live service inserts there (an
       // upload) waits behind the tool's transaction. Statement-based binary logging refuses row changes in

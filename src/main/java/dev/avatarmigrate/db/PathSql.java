@@ -76,7 +76,13 @@ final class PathSql {
   }
 
   String createIndex() {
-    return "CREATE INDEX " + table.name() + "_" + column.name() + "_idx ON " + t() + " (" + c() + ");";
+    // Back-quoted like every identifier here (a name such as 1e5_path_idx would read as a number), and within
+    // MariaDB's 64 characters.
+    String name = table.name() + "_" + column.name() + "_idx";
+    if (name.length() > 64) {
+      name = (column.name().length() <= 60 ? column.name() : "path") + "_idx";
+    }
+    return "CREATE INDEX `" + name + "` ON " + t() + " (" + c() + ");";
   }
 
   /**

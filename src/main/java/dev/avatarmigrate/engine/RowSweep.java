@@ -60,10 +60,11 @@ final class RowSweep {
       if (page.last() == null) {
         return;
       }
-      // Continue after the last row read, even one the page left out: a whole page of rows that a
-      // case-insensitive collation matched (IMAGE/…) must not end the sweep.
-      after = page.last();
       List<String> paths = page.paths();
+      // Continue after the page's last legacy path; a row equal to it under a case-insensitive collation
+      // (IMAGE/…) is not one. Only past a page of nothing but such rows, after the last row read, so that
+      // such a page does not end the sweep.
+      after = paths.isEmpty() ? page.last() : paths.get(paths.size() - 1);
       List<String> candidates = paths.stream().filter(mapping::matches).sorted(KeyOrder.S3).toList();
       Map<String, Found> located = locate(candidates, pool);
       List<PathRewrite> orphans = new ArrayList<>();

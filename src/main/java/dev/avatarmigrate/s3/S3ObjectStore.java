@@ -290,24 +290,26 @@ public final class S3ObjectStore implements ObjectStore {
     }
     List<KeyError> errors = new ArrayList<>();
     List<ObjectIdentifier> ids = new ArrayList<>(keys.size());
+    List<String> oneByOne = new ArrayList<>();
     for (String key : keys) {
       if (fitsInXml(key)) {
         ids.add(ObjectIdentifier.builder().key(key).build());
       } else {
-        deleteOne(bucket, key).ifPresent(errors::add);
+        oneByOne.add(key);
       }
     }
-    if (ids.isEmpty()) {
-      return errors;
+    if (!ids.isEmpty()) {
+      // First, so that a request failing as a whole has deleted nothing one by one that it would report failed.
+      try {
+        DeleteObjectsResponse response = client.deleteObjects(b -> b.bucket(bucket)
+            .delete(Delete.builder().objects(ids).quiet(true).build()));
+        response.errors().forEach(e -> errors.add(new KeyError(e.key(), e.code() + ": " + e.message())));
+      } catch (SdkException e) {
+        throw S3Errors.classify(e, "DeleteObjects in s3://" + bucket);
+      }
     }
-    try {
-      DeleteObjectsResponse response = client.deleteObjects(b -> b.bucket(bucket)
-          .delete(Delete.builder().objects(ids).quiet(true).build()));
-      response.errors().forEach(e -> errors.add(new KeyError(e.key(), e.code() + ": " + e.message())));
-      return errors;
-    } catch (SdkException e) {
-      throw S3Errors.classify(e, "DeleteObjects in s3://" + bucket);
-    }
+    oneByOne.forEach(key -> deleteOne(bucket, key).ifPresent(errors::add));
+    return errors;
   }
 
   /**

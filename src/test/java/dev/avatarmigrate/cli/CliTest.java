@@ -166,7 +166,27 @@ class CliTest {
         "AVATARMIGRATE_DRY_RUN is set, but --dry-run is only taken from the command line");
     err.reset();
     Files.writeString(workDir.resolve(".env"), "AVATARMIGRATE_KEEP_SOURCE=true\n");
-    assertUsageError(run(valid("--keep-source")), "AVATARMIGRATE_KEEP_SOURCE is set, but --keep-source is only taken");
+    assertUsageError(run(VALID), "AVATARMIGRATE_KEEP_SOURCE is set, but --keep-source is only taken");
+  }
+
+  @Test
+  void aSwitchInTheEnvironmentDoesNotGetInTheWayOfHelpOrOfTheSameSwitchGiven() {
+    assertEquals(0, run(Map.of("AVATARMIGRATE_DRY_RUN", "true"), "--help"));
+    assertEquals(0, run(Map.of("AVATARMIGRATE_DRY_RUN", "true"), "--version"));
+    err.reset();
+    // Given on the command line, or set to false: nothing to refuse (the run then fails on its unreachable S3).
+    assertFalse(errAfterRun(Map.of("AVATARMIGRATE_DRY_RUN", "true"), valid("--dry-run")).contains("AVATARMIGRATE_DRY_RUN"));
+    assertFalse(errAfterRun(Map.of("AVATARMIGRATE_DRY_RUN", "false"), VALID).contains("AVATARMIGRATE_DRY_RUN"));
+  }
+
+  private String errAfterRun(Map<String, String> env, String... args) {
+    Map<String, String> unreachable = new java.util.HashMap<>(env);
+    unreachable.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9"); // refused at once
+    unreachable.put("AWS_ACCESS_KEY_ID", "a");
+    unreachable.put("AWS_SECRET_ACCESS_KEY", "b");
+    err.reset();
+    run(unreachable, args);
+    return err();
   }
 
   @Test

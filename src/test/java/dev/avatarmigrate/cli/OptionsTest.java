@@ -42,6 +42,10 @@ class OptionsTest {
     assertTrue(typo.getMessage().contains("STANDARD_IA"), typo.getMessage());
     assertTrue(assertThrows(ConfigException.class, () -> Options.acl("bogus")).getMessage()
         .startsWith("--acl 'bogus' is not one of "));
+    // Copies the live service could not read without a restore are refused.
+    assertThrows(ConfigException.class, () -> Options.storageClass("GLACIER"));
+    assertThrows(ConfigException.class, () -> Options.storageClass("DEEP_ARCHIVE"));
+    assertEquals("GLACIER_IR", Options.storageClass("GLACIER_IR"));
   }
 
   @Test

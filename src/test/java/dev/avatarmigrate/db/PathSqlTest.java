@@ -25,4 +25,12 @@ class PathSqlTest {
     assertTrue(a.length() <= 64, a);
     assertNotEquals(a, b);
   }
+
+  @Test
+  void theIndexToCreateIsBackQuotedAndWithinSixtyFourCharacters() {
+    assertEquals("CREATE INDEX `1e5_path_idx` ON `1e5` (`path`);",
+        new PathSql(new Identifier("1e5"), new Identifier("path")).createIndex());
+    String longer = new PathSql(new Identifier("t".repeat(64)), new Identifier("path")).createIndex();
+    assertTrue(longer.startsWith("CREATE INDEX `path_idx` ON `"), longer);
+  }
 }

@@ -78,7 +78,7 @@ public final class FakePathTable implements PathTable {
   @Override
   public synchronized TableCheck check() {
     log.add("check", null, List.of(), "ok", null);
-    return new TableCheck(true, "CREATE INDEX avatars_path_idx ON `avatars` (`path`);", rows.size(), maxPathLength);
+    return new TableCheck(true, "CREATE INDEX `avatars_path_idx` ON `avatars` (`path`);", rows.size(), maxPathLength);
   }
 
   @Override
@@ -143,8 +143,9 @@ public final class FakePathTable implements PathTable {
     // Like a case-insensitive collation: LIKE and the order ignore case; the page leaves out other cases.
     TreeSet<String> distinct = new TreeSet<>(String.CASE_INSENSITIVE_ORDER.thenComparing(Comparator.naturalOrder()));
     for (String p : rows) {
+      // "path > after" under the collation: a row equal to after but for case is skipped too.
       if (p.toLowerCase(Locale.ROOT).startsWith(prefix.toLowerCase(Locale.ROOT))
-          && (after == null || distinct.comparator().compare(p, after) > 0)) {
+          && (after == null || String.CASE_INSENSITIVE_ORDER.compare(p, after) > 0)) {
         distinct.add(p);
       }
     }

@@ -516,6 +516,25 @@ class MigrationTest {
     assertEquals(600, table.rows().stream().filter(p -> p.startsWith("IMAGE/")).count());
   }
 
+  @Test
+  void theSweepDoesNotSkipALegacyPathThatACaseInsensitiveCollationEqualsToTheLastRowOfAPage() {
+    // 499 legacy rows, then IMAGE/… and image/… of the same name: the page of 500 ends on the IMAGE/ row, and
+    // "path > 'IMAGE/avatar-zzz.png'" under the collation would skip the image/ row too.
+    for (int i = 0; i < 499; i++) {
+      String name = String.format(java.util.Locale.ROOT, "avatar-a%03d.png", i);
+      table.addRows("image/" + name);
+      store.put(DST, "avatar/" + name, "moved by an earlier, killed run");
+    }
+    table.addRows("IMAGE/avatar-zzz.png", "image/avatar-zzz.png");
+    store.put(DST, "avatar/avatar-zzz.png", "moved by an earlier, killed run");
+
+    RunSummary summary = run(settings(Method.OBJECT));
+
+    assertEquals(500, summary.rowsRewritten());
+    assertEquals(1, table.count("IMAGE/avatar-zzz.png"));
+    assertEquals(0, table.rows().stream().filter(p -> p.startsWith("image/")).count());
+  }
+
   @ParameterizedTest
   @EnumSource(Method.class)
   void aListenerThatThrowsStopsTheRunWithItsErrorInsteadOfLeavingItHanging(Method method) {
