@@ -28,10 +28,8 @@ public final class MariaDbPathTable implements PathTable {
   private final Connections connections;
   private final PathSql sql;
   private Connection connection;
-  private Connection lockConnection;
-  private String lockName;
-  // CONNECTION_ID() of the session that took the run lock.
-  private long lockHolder;
+  // Taken by lockRun (a dry run takes none) and checked before each rewrite transaction.
+  private RunLock runLock;
   private boolean databaseLost;
 
   private MariaDbPathTable(Connections connections, PathSql sql) {
@@ -62,112 +60,7 @@ public final class MariaDbPathTable implements PathTable {
 
   @Override
   public synchronized void lockRun() {
-    lockName = sql.lockName(connections.target().database());
-    lockConnection = connections.open();
-    try {
-      takeLock(false);
-    } catch (SQLException e) {
-      throw new PreflightException("cannot take the run lock " + lockName + ": " + Connections.firstLine(e.getMessage()), e);
-    }
-  }
-
-  /** GET_LOCK on the lock connection; refused, without waiting, when another run holds it. */
-  private void takeLock(boolean again) throws SQLException {
-    long holder = tryLock();
-    if (holder != 0 && holder == lockHolder && again && releaseOwnOrphan()) {
-      holder = tryLock();
-    }
-    if (holder == 0) {
-      return;
-    }
-    String table = connections.target().database() + "." + sql.table();
-    if (again) {
-      throw new PreflightException("this run lost its run lock on " + table + " when the server closed its"
-          + " connection, and another run (MariaDB connection " + holder + ") has taken it; this run"
-          + " stopped, and everything it did is safe");
-    }
-    throw new PreflightException("another avatarMigrate run is working on " + table + " (MariaDB connection "
-        + holder + "); wait for it to finish, or stop it");
-  }
-
-  /** GET_LOCK without waiting: 0 when taken (and remembers this connection as the holder), else the holder. */
-  private long tryLock() throws SQLException {
-    try (PreparedStatement s = lockConnection.prepareStatement(
-        "SELECT GET_LOCK(?, 0), IS_USED_LOCK(?), CONNECTION_ID()")) {
-      s.setString(1, lockName);
-      s.setString(2, lockName);
-      try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        if (rs.getInt(1) == 1) {
-          lockHolder = rs.getLong(3);
-          return 0;
-        }
-        return rs.getLong(2);
-      }
-    }
-  }
-
-  /**
-   * The connection may have died on this side only (a NAT, a firewall or a proxy dropping it while idle), the
-   * server keeping the session, and with it the lock, until its own timeout. When the lock is still held by
-   * this run's old session, that session is ended, which frees the lock to be taken again. Waits a few seconds
-   * for the server to let go; true when it did.
-   */
-  private boolean releaseOwnOrphan() throws SQLException {
-    try (PreparedStatement s = lockConnection.prepareStatement("SELECT IS_USED_LOCK(?)")) {
-      s.setString(1, lockName);
-      try (ResultSet rs = s.executeQuery()) {
-        if (!rs.next() || rs.getLong(1) != lockHolder) {
-          return false;
-        }
-      }
-    }
-    try (Statement s = lockConnection.createStatement()) {
-      s.execute("KILL CONNECTION " + lockHolder); // a number this run read from the server, not user input
-    } catch (SQLException e) {
-      // already gone, or not ours to end: the checks below tell
-    }
-    for (int i = 0; i < 50; i++) {
-      try (PreparedStatement s = lockConnection.prepareStatement("SELECT IS_FREE_LOCK(?)")) {
-        s.setString(1, lockName);
-        try (ResultSet rs = s.executeQuery()) {
-          if (rs.next() && rs.getInt(1) == 1) {
-            return true;
-          }
-        }
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * The run lock lives as long as its connection, which the server may close when idle (wait_timeout, a proxy's
-   * idle limit) or lose (a failover, a KILL). Checked before each rewrite: a lost lock is taken again on a new
-   * connection, and when another run took it meanwhile this run stops (exit 3) instead of working beside it.
-   */
-  private void checkLock() throws SQLException {
-    if (lockName == null) {
-      return; // a dry run takes no lock
-    }
-    try (PreparedStatement s = lockConnection.prepareStatement("SELECT IS_USED_LOCK(?) = CONNECTION_ID()")) {
-      s.setString(1, lockName);
-      try (ResultSet rs = s.executeQuery()) {
-        if (rs.next() && rs.getBoolean(1)) {
-          return;
-        }
-      }
-    } catch (SQLException e) {
-      // The lock connection is gone, and the lock with it.
-    }
-    closeQuietly(lockConnection);
-    lockConnection = connections.connect();
-    takeLock(true);
+    runLock = RunLock.take(connections, sql);
   }
 
   @Override
@@ -276,7 +169,9 @@ public final class MariaDbPathTable implements PathTable {
 
   private <T> T inTransaction(Work<T> work) {
     return withRetry(c -> {
-      checkLock();
+      if (runLock != null) {
+        runLock.check();
+      }
       c.setAutoCommit(false);
       try {
         T result = work.run(c);
@@ -351,7 +246,7 @@ public final class MariaDbPathTable implements PathTable {
     }
   }
 
-  private static void closeQuietly(Connection c) {
+  static void closeQuietly(Connection c) {
     try {
       if (c != null) {
         c.close();
@@ -364,6 +259,8 @@ public final class MariaDbPathTable implements PathTable {
   @Override
   public synchronized void close() {
     closeQuietly(connection);
-    closeQuietly(lockConnection);
+    if (runLock != null) {
+      runLock.close();
+    }
   }
 }
