@@ -119,6 +119,10 @@ final class Options {
    * the service cannot read.
    */
   static String storageClass(String value) {
+    if (value != null && List.of("GLACIER", "DEEP_ARCHIVE").contains(value.trim())) {
+      throw new ConfigException("--storage-class " + value.trim() + ": such copies cannot be read without a restore,"
+          + " and rows would point at them; use one of " + String.join(", ", READABLE_STORAGE_CLASSES));
+    }
     return known("--storage-class", value, READABLE_STORAGE_CLASSES);
   }
 

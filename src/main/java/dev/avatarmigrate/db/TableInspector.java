@@ -95,7 +95,7 @@ final class TableInspector {
       return null;
     } catch (SQLException e) {
       if (e.getErrorCode() == NO_PRIVILEGE) {
-        return "user '" + target.user() + "' may not SELECT and UPDATE " + where + ": " + grant;
+        return "user '" + target.user() + "' may not UPDATE " + where + ": " + grant;
       }
       throw e;
     }

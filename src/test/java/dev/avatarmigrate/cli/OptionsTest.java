@@ -43,7 +43,8 @@ class OptionsTest {
     assertTrue(assertThrows(ConfigException.class, () -> Options.acl("bogus")).getMessage()
         .startsWith("--acl 'bogus' is not one of "));
     // Copies the live service could not read without a restore are refused.
-    assertThrows(ConfigException.class, () -> Options.storageClass("GLACIER"));
+    assertTrue(assertThrows(ConfigException.class, () -> Options.storageClass("GLACIER")).getMessage()
+        .contains("cannot be read without a restore"));
     assertThrows(ConfigException.class, () -> Options.storageClass("DEEP_ARCHIVE"));
     assertEquals("GLACIER_IR", Options.storageClass("GLACIER_IR"));
   }
