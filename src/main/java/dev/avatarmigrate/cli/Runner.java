@@ -36,6 +36,7 @@ final class Runner implements AvatarMigrateCommand.Run {
     Console console = new Console(err, terminal, verbosity);
     if (verbosity > 0) {
       console.line("settings: " + settings.describe());
+      console.line("s3: " + S3ObjectStore.httpClient());
     }
     List<MigrationListener> listeners = new ArrayList<>(List.of(console));
     ReportWriter report = settings.report() == null ? null : new ReportWriter(settings.report());

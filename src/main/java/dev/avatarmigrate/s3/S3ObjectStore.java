@@ -60,6 +60,11 @@ public final class S3ObjectStore implements ObjectStore {
     this.multipart = new MultipartCopier(client, concurrency);
   }
 
+  /** The HTTP client S3 is spoken with, for {@code -v}. */
+  public static String httpClient() {
+    return HttpStack.describe();
+  }
+
   public static S3ObjectStore open(S3Settings settings, int concurrency) {
     return new S3ObjectStore(S3ClientFactory.create(settings, concurrency), concurrency);
   }
@@ -353,5 +358,6 @@ public final class S3ObjectStore implements ObjectStore {
     multipart.close();
     waiter.close();
     client.close();
+    HttpStack.closed();
   }
 }

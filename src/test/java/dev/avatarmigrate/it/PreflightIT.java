@@ -8,6 +8,7 @@ import dev.avatarmigrate.testing.AvatarWorld;
 import dev.avatarmigrate.testing.AvatarWorld.Result;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,20 @@ class PreflightIT {
     Result r = w.runWith(w.env(), "no-such-legacy-bucket", w.production, w.database).expectExit(3);
     assertTrue(r.err().contains("bucket no-such-legacy-bucket does not exist"), r.err());
     assertOneLine(r);
+  }
+
+  @Test
+  void s3ThatCannotBeReachedIsNamed() {
+    AvatarWorld w = AvatarWorld.create();
+    // Refused, and a host name that does not resolve: the CRT's HTTP client reports the second as a bare runtime
+    // exception of its own, which used to end the run as "unexpected error" with a stack trace (exit 70).
+    for (String endpoint : List.of("http://127.0.0.1:9", "http://avatarmigrate-test.invalid:9000")) {
+      Map<String, String> env = w.env();
+      env.put("AWS_ENDPOINT_URL", endpoint);
+      Result r = w.runWith(env, w.legacy, w.production, w.database).expectExit(3);
+      assertTrue(r.err().contains("S3 cannot be reached for bucket " + w.legacy), r.err());
+      assertOneLine(r);
+    }
   }
 
   @Test

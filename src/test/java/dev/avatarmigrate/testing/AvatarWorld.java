@@ -257,9 +257,15 @@ public final class AvatarWorld {
    * still going after {@code timeout} is killed and fails the test.
    */
   public Result runJar(Path workDir, Duration timeout, String... options) throws IOException, InterruptedException {
+    return runJar(workDir, timeout, List.of(), options);
+  }
+
+  /** {@link #runJar(Path, Duration, String...)} with more JVM options after the launcher's. */
+  public Result runJar(Path workDir, Duration timeout, List<String> jvmOptions, String... options)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile(workDir, "stdout", ".txt");
     Path err = Files.createTempFile(workDir, "stderr", ".txt");
-    Process process = jar(workDir, options)
+    Process process = jar(workDir, jvmOptions, options)
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .start();
@@ -271,8 +277,13 @@ public final class AvatarWorld {
   }
 
   private ProcessBuilder jar(Path workDir, String... options) {
-    List<String> command = new ArrayList<>(
-        List.of(javaBinary(), LAUNCHER_JVM_OPTIONS, "-jar", jar().toString()));
+    return jar(workDir, List.of(), options);
+  }
+
+  private ProcessBuilder jar(Path workDir, List<String> jvmOptions, String... options) {
+    List<String> command = new ArrayList<>(List.of(javaBinary(), LAUNCHER_JVM_OPTIONS));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args(options)));
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_") || k.startsWith("AVATARMIGRATE_"));
