@@ -1,7 +1,10 @@
 package dev.avatarmigrate.s3;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import software.amazon.awssdk.crt.http.HttpException;
+import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
@@ -39,11 +42,18 @@ final class CrtErrors implements SdkHttpClient {
     return new ExecutableHttpRequest() {
       @Override
       public HttpExecuteResponse call() throws IOException {
+        HttpExecuteResponse response;
         try {
-          return prepared.call();
+          response = prepared.call();
         } catch (HttpException e) {
           throw new IOException(e.getMessage(), e);
         }
+        // The body streams after the headers (S3 sends a copy's 200 early and its result last): the same there.
+        return response.responseBody().isEmpty() ? response : HttpExecuteResponse.builder()
+            .response(response.httpResponse())
+            .responseBody(AbortableInputStream.create(new Body(response.responseBody().get()),
+                response.responseBody().get()))
+            .build();
       }
 
       @Override
@@ -51,6 +61,31 @@ final class CrtErrors implements SdkHttpClient {
         prepared.abort();
       }
     };
+  }
+
+  /** A response body whose CRT errors are IOExceptions. */
+  private static final class Body extends FilterInputStream {
+    Body(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (HttpException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (HttpException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+    }
   }
 
   @Override

@@ -3,6 +3,9 @@ package dev.avatarmigrate.s3;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.crt.CrtResource;
 
@@ -15,6 +18,7 @@ enum HttpStack {
   APACHE("Apache");
 
   static final String PROPERTY = "avatarmigrate.httpClient";
+  private static final String TRUST_STORE = "javax.net.ssl.trustStore";
   // At most this long at close for the CRT's native threads to end; the JVM's own exit then need not wait for them.
   private static final long RELEASE_MILLIS = 2000;
 
@@ -72,14 +76,36 @@ enum HttpStack {
   }
 
   /**
+   * Apache's client trusts the JDK's store ({@code jssecacerts} where present, else {@code cacerts}) unless
+   * {@code -Djavax.net.ssl.trustStore} names another; the CRT would trust the operating system's. Names the JDK's
+   * file for it, so a CA added with {@code keytool -cacerts} counts on both. The JDK's own default is the same file.
+   */
+  static void trustTheJdkStore() {
+    if (System.getProperty(TRUST_STORE) != null) {
+      return;
+    }
+    Path security = Path.of(System.getProperty("java.home"), "lib", "security");
+    for (String name : List.of("jssecacerts", "cacerts")) {
+      if (Files.isReadable(security.resolve(name))) {
+        System.setProperty(TRUST_STORE, security.resolve(name).toString());
+        return;
+      }
+    }
+  }
+
+  /**
    * An S3 client on this stack is being built. The CRT tears its threads down in a JVM shutdown hook, which on
    * SIGTERM would run beside the run's own hook and fail the copies that hook lets finish: each client holds
    * that teardown back until {@link #closed}.
    */
   static synchronized void opened() {
     if (current() == CRT_CLIENT) {
-      CRT.acquireShutdownRef();
-      open++;
+      try {
+        CRT.acquireShutdownRef();
+        open++;
+      } catch (RuntimeException e) {
+        // The JVM is already shutting down (SIGTERM during the preflight): the run is stopping anyway.
+      }
     }
   }
 

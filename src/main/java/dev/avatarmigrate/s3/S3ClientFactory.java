@@ -1,6 +1,7 @@
 package dev.avatarmigrate.s3;
 
 import dev.avatarmigrate.config.S3Settings;
+import dev.avatarmigrate.engine.PreflightException;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -51,7 +52,17 @@ final class S3ClientFactory {
       // Each bucket is addressed in its own region, whatever --region says.
       builder.crossRegionAccessEnabled(true);
     }
-    S3Client client = builder.build();
+    S3Client client;
+    try {
+      client = builder.build();
+    } catch (IllegalStateException e) {
+      // The CRT reads the trust store as the client is built (Apache's at the first connection).
+      if (!String.valueOf(e.getMessage()).contains("trust store")) {
+        throw e;
+      }
+      throw new PreflightException(S3Errors.firstLine(e.getMessage())
+          + "; check -Djavax.net.ssl.trustStore and -Djavax.net.ssl.trustStorePassword", e);
+    }
     HttpStack.opened();
     return client;
   }
@@ -60,17 +71,19 @@ final class S3ClientFactory {
    * The AWS CRT's HTTP client where its native library loads (Linux, macOS and Windows on x86_64 and arm64):
    * it takes about a fifth less CPU per request than Apache's, which a run of small copies is made of. Apache's
    * elsewhere, or when {@code -Davatarmigrate.httpClient=apache} asks for it (e.g. to debug TLS with
-   * {@code -Djavax.net.debug}). Both honour a trust store given with {@code -Djavax.net.ssl.trustStore}.
+   * {@code -Djavax.net.debug}). Both trust the JDK's trust store, or the one {@code -Djavax.net.ssl.trustStore}
+   * names.
    */
   static SdkHttpClient.Builder<?> httpClient(int concurrency) {
     // One connection per copy worker, plus headroom for listings, multipart parts and deletes.
     int connections = concurrency * 2 + 8;
     if (HttpStack.current() == HttpStack.CRT_CLIENT) {
+      HttpStack.trustTheJdkStore();
       AwsCrtHttpClient.Builder crt = AwsCrtHttpClient.builder()
           .maxConcurrency(connections)
           .connectionTimeout(CONNECT_TIMEOUT)
           .useTrustStoreSystemProperties(true)
-          // As Apache's client does by default: https.proxyHost / HTTPS_PROXY, and their no-proxy lists.
+          // As Apache's client does by default (the SDK reads HTTP_PROXY / http.proxyHost, for https too).
           .proxyConfiguration(p -> p.useSystemPropertyValues(true).useEnvironmentVariableValues(true))
           // As Apache's socket timeout: a connection that carries nothing for this long is given up.
           .connectionHealthConfiguration(h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(IDLE_TIMEOUT));

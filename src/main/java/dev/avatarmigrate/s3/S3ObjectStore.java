@@ -355,9 +355,12 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void close() {
-    multipart.close();
-    waiter.close();
-    client.close();
-    HttpStack.closed();
+    try {
+      multipart.close();
+      waiter.close();
+      client.close();
+    } finally {
+      HttpStack.closed();
+    }
   }
 }

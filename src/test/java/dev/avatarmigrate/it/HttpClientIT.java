@@ -1,5 +1,6 @@
 package dev.avatarmigrate.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,5 +42,16 @@ class HttpClientIT {
       w.assertAllMoved(avatars);
       w.assertEveryRowPointsAtAnObject();
     }
+  }
+
+  @Test
+  void aTrustStoreThatCannotBeReadIsOneLineBeforeAnyWrite(@TempDir Path dir) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(2);
+    // The CRT reads it as the client is built; that used to end as "unexpected error" with a stack trace (exit 70).
+    Result r = w.runJar(dir, TIMEOUT, List.of("-Djavax.net.ssl.trustStore=" + dir.resolve("missing.jks"))).expectExit(3);
+    assertTrue(r.err().contains("check -Djavax.net.ssl.trustStore"), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertEquals(2, w.objects(w.legacy).size(), "nothing was moved");
   }
 }
