@@ -80,7 +80,7 @@ final class ObjectPipeline {
 
   private void list(BlockingQueue<Work> work) {
     KeyMapping mapping = plan.mapping();
-    store.list(plan.sourceBucket(), mapping.listPrefix(), null, page -> {
+    new SourceListing(store, plan.sourceBucket(), mapping.listPrefix()).list(page -> {
       List<StoredObject> matched = page.stream().filter(o -> mapping.matches(o.key())).toList();
       listener.listed(page.size(), matched.size());
       if (matched.isEmpty()) {

@@ -23,6 +23,11 @@ public interface ObjectStore extends AutoCloseable {
    */
   void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page);
 
+  /** The most keys a page of {@link #list} holds: 1,000, ListObjectsV2's maximum. */
+  default int pageKeys() {
+    return 1000;
+  }
+
   Optional<StoredObject> head(String bucket, String key);
 
   /**

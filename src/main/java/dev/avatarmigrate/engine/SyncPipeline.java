@@ -57,7 +57,7 @@ final class SyncPipeline {
     KeyMapping mapping = plan.mapping();
     List<StoredObject> chunk = new ArrayList<>(CHUNK);
     try {
-      store.list(plan.sourceBucket(), mapping.listPrefix(), null, page -> {
+      new SourceListing(store, plan.sourceBucket(), mapping.listPrefix()).list(page -> {
         int matched = 0;
         for (StoredObject o : page) {
           if (mapping.matches(o.key())) {

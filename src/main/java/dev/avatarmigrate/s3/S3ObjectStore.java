@@ -41,8 +41,6 @@ import software.amazon.awssdk.services.s3.waiters.S3Waiter;
 public final class S3ObjectStore implements ObjectStore {
   /** User metadata a copy records when the target's ETag cannot equal the source's (multipart). */
   static final String SOURCE_ETAG_METADATA = "avatarmigrate-source-etag";
-  // 1,000: the ListObjectsV2 page maximum.
-  private static final int PAGE = 1000;
 
   private final S3Client client;
   private final S3Waiter waiter;
@@ -159,7 +157,7 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page) {
     ListObjectsV2Request request = ListObjectsV2Request.builder()
-        .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(PAGE)
+        .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(pageKeys())
         // Keys come URL-encoded (the SDK decodes them): a key with a control character cannot be written in
         // XML 1.0 otherwise, and one such key would make every page unreadable.
         .encodingType(EncodingType.URL).build();

@@ -95,6 +95,7 @@ public final class FakeObjectStore implements ObjectStore {
       Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
   private final Map<String, NavigableMap<String, Blob>> buckets = new HashMap<>();
+  private Comparator<String> order = UTF8_ORDER;
   private final Map<String, Injected> failures = new HashMap<>();
   private final Map<String, byte[]> changeAfterListing = new HashMap<>();
   private final Set<String> corruptCopies = new java.util.HashSet<>();
@@ -120,7 +121,7 @@ public final class FakeObjectStore implements ObjectStore {
   // ---- set-up and inspection (not logged) ---------------------------------------------------------
 
   public synchronized FakeObjectStore createBucket(String bucket) {
-    buckets.computeIfAbsent(bucket, b -> new TreeMap<>(UTF8_ORDER));
+    buckets.computeIfAbsent(bucket, b -> new TreeMap<>(order));
     return this;
   }
 
@@ -286,6 +287,20 @@ public final class FakeObjectStore implements ObjectStore {
       }
       after = objects.get(objects.size() - 1).key();
     }
+  }
+
+  /**
+   * Buckets created from now on list in Java's {@code String} order (UTF-16 code units), as S3Proxy's
+   * filesystem store does, instead of S3's.
+   */
+  public synchronized FakeObjectStore listInUtf16Order() {
+    this.order = Comparator.naturalOrder();
+    return this;
+  }
+
+  @Override
+  public synchronized int pageKeys() {
+    return pageSize;
   }
 
   /** Fails a listing of {@code bucket}. */

@@ -1,0 +1,89 @@
+package dev.avatarmigrate.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class SourceListingTest {
+  private static final String PREFIX = "image/avatar-";
+
+  /** The store with {@code names} under the prefix and a few keys around it, pages of {@code page} keys. */
+  private static FakeObjectStore storeWith(int page, List<String> names) {
+    return storeWith(new FakeObjectStore(), page, names);
+  }
+
+  private static FakeObjectStore storeWith(FakeObjectStore store, int page, List<String> names) {
+    store.createBucket("legacy").pageSize(page);
+    store.put("legacy", "image/avatar", new byte[1]);
+    store.put("legacy", "image/avatas-1.png", new byte[1]);
+    store.put("legacy", "image/other-1.png", new byte[1]);
+    names.forEach(n -> store.put("legacy", PREFIX + n, new byte[1]));
+    return store;
+  }
+
+  private static List<String> listed(FakeObjectStore store) {
+    List<String> keys = new ArrayList<>();
+    new SourceListing(store, "legacy", PREFIX).list(page -> {
+      page.forEach(o -> keys.add(o.key()));
+      return true;
+    });
+    return keys;
+  }
+
+  private static List<String> expected(List<String> names) {
+    return expected(names, KeyOrder.S3);
+  }
+
+  private static List<String> expected(List<String> names, java.util.Comparator<String> order) {
+    TreeSet<String> sorted = new TreeSet<>(order);
+    names.forEach(n -> sorted.add(PREFIX + n));
+    return List.copyOf(sorted);
+  }
+
+  @Test
+  void listsEveryKeyOnceInKeyOrderWhateverTheirFirstCharacters() {
+    List<String> names = new ArrayList<>(List.of("", "!", " x", "/a/b", "~", "~~", "\u007f", "\u0001ctl", "é.png",
+        "é\uD83D\uDE00", "ê", "\uD83D\uDE00", "\uD83D\uDE01", "\uE000", "Z", "a", "b", "d", "zz"));
+    IntStream.range(0, 300).forEach(i -> names.add(i + ".png"));
+    IntStream.range(0, 40).forEach(i -> names.add("f" + i));
+    for (int page : new int[] {1, 2, 3, 7, 50, 1000}) {
+      assertEquals(expected(names), listed(storeWith(page, names)), "pages of " + page);
+      // A store that sorts as Java's strings (S3Proxy): its own order, still every key once.
+      assertEquals(expected(names, java.util.Comparator.naturalOrder()),
+          listed(storeWith(new FakeObjectStore().listInUtf16Order(), page, names)), "UTF-16 order, pages of " + page);
+    }
+  }
+
+  @Test
+  void asksForEachGroupUnderItsOwnPrefix() {
+    List<String> names = IntStream.range(0, 1000).mapToObj(i -> i + ".png").toList();
+    FakeObjectStore store = storeWith(50, names);
+    assertEquals(expected(names), listed(store));
+
+    List<String> prefixes = store.log().all().stream().filter(e -> e.what().equals("list")).map(FakeObjectStore.Op::detail).toList();
+    long underThePrefix = prefixes.stream().filter(PREFIX::equals).count();
+    // The first page, and the one after the last guess (':' follows '9' and is empty).
+    assertEquals(2, underThePrefix, prefixes.toString());
+    // "0.png" is on the first page, with the start of the group of '1'.
+    for (char c = '1'; c <= '9'; c++) {
+      assertTrue(prefixes.contains(PREFIX + c), prefixes.toString());
+    }
+  }
+
+  @Test
+  void stopsWhenThePageReceiverSaysSo() {
+    List<String> names = IntStream.range(0, 500).mapToObj(i -> i + ".png").toList();
+    FakeObjectStore store = storeWith(10, names);
+    List<String> keys = new ArrayList<>();
+    new SourceListing(store, "legacy", PREFIX).list(page -> {
+      page.forEach(o -> keys.add(o.key()));
+      return keys.size() < 35;
+    });
+    assertEquals(expected(names).subList(0, 40), keys);
+  }
+}
