@@ -14,6 +14,11 @@ public record KeyMapping(BucketLocation source, BucketLocation target, String ma
     return source.prefix() + match;
   }
 
+  /** The prefix to list at the target: where the moved keys land. */
+  public String targetListPrefix() {
+    return target.prefix() + match;
+  }
+
   /** The prefix that legacy rows carry, for the sweep of rows left behind. */
   public String legacyPathPrefix() {
     return listPrefix();

@@ -37,7 +37,7 @@ final class KeyRange {
 
   /** The target keys of a plan. */
   static KeyRange target(ObjectStore store, MovePlan plan) {
-    return new KeyRange(store, plan.targetBucket(), plan.mapping().target().prefix() + plan.mapping().match());
+    return new KeyRange(store, plan.targetBucket(), plan.mapping().targetListPrefix());
   }
 
   /** The source keys of a plan. */

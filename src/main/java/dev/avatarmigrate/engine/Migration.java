@@ -68,8 +68,8 @@ public final class Migration {
 
   /** Both buckets usable; returns the plan with what the target bucket's default encryption means for copies. */
   private MovePlan checkBuckets(MovePlan plan) {
-    ObjectStore.BucketInfo source = store.describeBucket(plan.sourceBucket());
-    ObjectStore.BucketInfo target = store.describeBucket(plan.targetBucket());
+    ObjectStore.BucketInfo source = store.describeBucket(plan.sourceBucket(), plan.mapping().listPrefix());
+    ObjectStore.BucketInfo target = store.describeBucket(plan.targetBucket(), plan.mapping().targetListPrefix());
     boolean otherRegion = source.region() != null && target.region() != null
         && !Objects.equals(source.region(), target.region());
     boolean otherOwner = source.ownerId() != null && target.ownerId() != null

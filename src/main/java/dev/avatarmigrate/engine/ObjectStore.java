@@ -8,8 +8,11 @@ import java.util.function.Predicate;
 /** The S3 operations the engine needs; the SDK stays behind this interface, in {@code s3/}. */
 public interface ObjectStore extends AutoCloseable {
 
-  /** Region and owner of a bucket; throws {@link PreflightException} when it is missing or unreadable. */
-  BucketInfo describeBucket(String bucket);
+  /**
+   * Region and owner of a bucket; throws {@link PreflightException} when it is missing or cannot be listed
+   * under {@code prefix}, the prefix the run lists (a policy may allow s3:ListBucket for that prefix only).
+   */
+  BucketInfo describeBucket(String bucket, String prefix);
 
   /**
    * How the bucket encrypts a new object that names no encryption (GetBucketEncryption). Never throws: what

@@ -68,21 +68,24 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public BucketInfo describeBucket(String bucket) {
+  public BucketInfo describeBucket(String bucket, String prefix) {
     String region;
     try {
       HeadBucketResponse head = client.headBucket(b -> b.bucket(bucket));
       region = head.bucketRegion();
-      client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1).encodingType(EncodingType.URL));
+      // Under the prefix the run lists: a policy may grant s3:ListBucket for that prefix only (the one the
+      // preflight prints for a cross-account move does), and a listing of the whole bucket is then refused.
+      client.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1).encodingType(EncodingType.URL));
     } catch (AwsServiceException e) {
       int status = e.statusCode();
       if (status == 404) {
         throw new PreflightException("bucket " + bucket + " does not exist: check the name, the endpoint and --region", e);
       }
       if (status == 403 || status == 401) {
-        StoreFailure f = S3Errors.classify(withErrorCode(bucket, e), "bucket " + bucket);
+        StoreFailure f = S3Errors.classify(withErrorCode(bucket, prefix, e), "bucket " + bucket);
         throw new PreflightException(f.kind() == StoreFailure.Kind.FATAL ? f.getMessage()
-            : "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it (see the README's IAM policy)", e);
+            : "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it, for the prefix '"
+                + prefix + "' at least (see the README's IAM policy)", e);
       }
       throw new PreflightException("bucket " + bucket + " cannot be read: " + S3Errors.classify(e, "HeadBucket").getMessage(), e);
     } catch (SdkException e) {
@@ -104,12 +107,12 @@ public final class S3ObjectStore implements ObjectStore {
    * A refused HeadBucket has no body, so no error code: wrong keys look like a missing permission. A listing
    * asked the same question answers with the code (InvalidAccessKeyId, SignatureDoesNotMatch, AccessDenied).
    */
-  private AwsServiceException withErrorCode(String bucket, AwsServiceException head) {
+  private AwsServiceException withErrorCode(String bucket, String prefix, AwsServiceException head) {
     if (head.awsErrorDetails() != null && head.awsErrorDetails().errorCode() != null) {
       return head;
     }
     try {
-      client.listObjectsV2(b -> b.bucket(bucket).maxKeys(1).encodingType(EncodingType.URL));
+      client.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1).encodingType(EncodingType.URL));
     } catch (AwsServiceException e) {
       return e;
     } catch (SdkException e) {

@@ -232,12 +232,12 @@ public final class FakeObjectStore implements ObjectStore {
   // ---- ObjectStore -------------------------------------------------------------------------------
 
   @Override
-  public synchronized BucketInfo describeBucket(String bucket) {
+  public synchronized BucketInfo describeBucket(String bucket, String prefix) {
     if (!buckets.containsKey(bucket)) {
-      log.add("describeBucket", bucket, List.of(), "missing", null);
+      log.add("describeBucket", bucket, List.of(), "missing", prefix);
       throw new PreflightException("bucket " + bucket + " does not exist");
     }
-    log.add("describeBucket", bucket, List.of(), "ok", null);
+    log.add("describeBucket", bucket, List.of(), "ok", prefix);
     return new BucketInfo(bucket, "us-east-1", "owner");
   }
 

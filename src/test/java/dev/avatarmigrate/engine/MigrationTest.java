@@ -873,6 +873,17 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(Method.class)
+  void thePreflightChecksEachBucketUnderThePrefixTheRunLists(Method method) {
+    // A policy may allow s3:ListBucket under a prefix only (the one printed for cross-account moves does).
+    legacy("avatar-1.png");
+    run(settings(method));
+    List<String> checked = store.log().all().stream().filter(op -> op.what().equals("describeBucket"))
+        .map(op -> op.bucket() + "/" + op.detail()).toList();
+    assertEquals(List.of(SRC + "/image/avatar-", DST + "/avatar/avatar-"), checked);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
   void anotherRunHoldingTheLockStopsThisOneBeforeAnyWrite(Method method) {
     String key = legacy("avatar-1.png");
     table.lockHeldElsewhere();
