@@ -40,10 +40,13 @@ public final class Migration {
   public RunSummary run(StopSignal stop) {
     long started = System.nanoTime();
     listener.phase("preflight");
-    MovePlan plan = checkBuckets(MovePlan.of(settings));
+    MovePlan planned = MovePlan.of(settings);
+    // The first page of sources is asked for now, beside the preflight's requests, instead of after them.
+    SourceListing sources = SourceListing.of(store, planned).prefetch();
+    MovePlan plan = checkBuckets(planned);
     PathTable.TableCheck check = checkTable();
 
-    MoveRun run = new MoveRun(new MoveSteps(store, table, plan, check.maxPathLength()), store, plan,
+    MoveRun run = new MoveRun(new MoveSteps(store, table, plan, check.maxPathLength()), store, plan, sources,
         settings.concurrency(), listener, stop);
     listener.phase(settings.dryRun() ? "planning (dry run: nothing is written)" : "moving");
     if (settings.method() == Method.SYNC) {

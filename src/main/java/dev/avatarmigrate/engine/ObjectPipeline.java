@@ -31,6 +31,7 @@ final class ObjectPipeline {
   private final MoveSteps steps;
   private final ObjectStore store;
   private final MovePlan plan;
+  private final SourceListing sources;
   private final int concurrency;
   private final MigrationListener listener;
   private final StopSignal stop;
@@ -41,6 +42,7 @@ final class ObjectPipeline {
     this.steps = run.steps();
     this.store = run.store();
     this.plan = run.plan();
+    this.sources = run.sources();
     this.concurrency = run.concurrency();
     this.listener = run.listener();
     this.stop = run.stop();
@@ -80,7 +82,7 @@ final class ObjectPipeline {
 
   private void list(BlockingQueue<Work> work) {
     KeyMapping mapping = plan.mapping();
-    new SourceListing(store, plan.sourceBucket(), mapping.listPrefix()).list(page -> {
+    sources.list(page -> {
       List<StoredObject> matched = page.stream().filter(o -> mapping.matches(o.key())).toList();
       listener.listed(page.size(), matched.size());
       if (matched.isEmpty()) {

@@ -35,6 +35,7 @@ final class SyncPipeline {
   private final MoveSteps steps;
   private final ObjectStore store;
   private final MovePlan plan;
+  private final SourceListing sources;
   private final int concurrency;
   private final MigrationListener listener;
   private final StopSignal stop;
@@ -44,6 +45,7 @@ final class SyncPipeline {
     this.steps = run.steps();
     this.store = run.store();
     this.plan = run.plan();
+    this.sources = run.sources();
     this.concurrency = run.concurrency();
     this.listener = run.listener();
     this.stop = run.stop();
@@ -57,7 +59,7 @@ final class SyncPipeline {
     KeyMapping mapping = plan.mapping();
     List<StoredObject> chunk = new ArrayList<>(CHUNK);
     try {
-      new SourceListing(store, plan.sourceBucket(), mapping.listPrefix()).list(page -> {
+      sources.list(page -> {
         int matched = 0;
         for (StoredObject o : page) {
           if (mapping.matches(o.key())) {

@@ -1,6 +1,7 @@
 package dev.avatarmigrate.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -27,8 +28,12 @@ class SourceListingTest {
   }
 
   private static List<String> listed(FakeObjectStore store) {
+    return listed(new SourceListing(store, "legacy", PREFIX));
+  }
+
+  private static List<String> listed(SourceListing listing) {
     List<String> keys = new ArrayList<>();
-    new SourceListing(store, "legacy", PREFIX).list(page -> {
+    listing.list(page -> {
       page.forEach(o -> keys.add(o.key()));
       return true;
     });
@@ -53,6 +58,8 @@ class SourceListingTest {
     IntStream.range(0, 40).forEach(i -> names.add("f" + i));
     for (int page : new int[] {1, 2, 3, 7, 50, 1000}) {
       assertEquals(expected(names), listed(storeWith(page, names)), "pages of " + page);
+      assertEquals(expected(names), listed(new SourceListing(storeWith(page, names), "legacy", PREFIX).prefetch()),
+          "first page asked for ahead, pages of " + page);
       // A store that sorts as Java's strings (S3Proxy): its own order, still every key once.
       assertEquals(expected(names, java.util.Comparator.naturalOrder()),
           listed(storeWith(new FakeObjectStore().listInUtf16Order(), page, names)), "UTF-16 order, pages of " + page);
@@ -73,6 +80,25 @@ class SourceListingTest {
     for (char c = '1'; c <= '9'; c++) {
       assertTrue(prefixes.contains(PREFIX + c), prefixes.toString());
     }
+  }
+
+  @Test
+  void aFirstPageAskedForAheadIsNotAskedForAgain() {
+    List<String> names = IntStream.range(0, 30).mapToObj(i -> i + ".png").toList();
+    FakeObjectStore store = storeWith(100, names);
+    SourceListing listing = new SourceListing(store, "legacy", PREFIX).prefetch();
+    assertEquals(expected(names), listed(listing));
+    // The prefetched page was not full: one more listing after its last key, which finds nothing.
+    List<String> listings = store.log().all().stream().filter(e -> e.what().equals("list"))
+        .map(e -> e.keys().isEmpty() ? "empty" : e.keys().get(0)).toList();
+    assertEquals(List.of(PREFIX + "0.png", "empty"), listings);
+  }
+
+  @Test
+  void aFirstPageThatCouldNotBeListedFailsTheListingWhenItIsTaken() {
+    FakeObjectStore store = storeWith(10, List.of("1.png")).failListing("legacy", StoreFailure.Kind.FATAL);
+    SourceListing listing = new SourceListing(store, "legacy", PREFIX).prefetch();
+    assertThrows(StoreFailure.class, () -> listed(listing));
   }
 
   @Test
