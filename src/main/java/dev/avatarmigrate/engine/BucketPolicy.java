@@ -1,6 +1,10 @@
 package dev.avatarmigrate.engine;
 
-/** The bucket policy a cross-account or cross-region move needs on the source bucket. */
+/**
+ * The bucket policy a cross-account or cross-region move needs on the source bucket. {@code s3:ListBucket} is
+ * granted on the whole bucket, not under an {@code s3:prefix} condition: HeadBucket (the preflight) needs it and
+ * names no prefix, and without it a HEAD of a key that is not there answers 403 instead of 404.
+ */
 final class BucketPolicy {
   private BucketPolicy() {}
 
@@ -14,8 +18,7 @@ final class BucketPolicy {
               "Effect": "Allow",
               "Principal": {"AWS": "arn:aws:iam::TARGET_ACCOUNT_ID:role/ROLE_THAT_RUNS_AVATARMIGRATE"},
               "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
-              "Resource": "arn:aws:s3:::%1$s",
-              "Condition": {"StringLike": {"s3:prefix": ["%2$s*"]}}
+              "Resource": "arn:aws:s3:::%1$s"
             },
             {
               "Sid": "AvatarMigrateMove",

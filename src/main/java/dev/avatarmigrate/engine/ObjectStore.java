@@ -10,7 +10,7 @@ public interface ObjectStore extends AutoCloseable {
 
   /**
    * Region and owner of a bucket; throws {@link PreflightException} when it is missing or cannot be listed
-   * under {@code prefix}, the prefix the run lists (a policy may allow s3:ListBucket for that prefix only).
+   * under {@code prefix}, the prefix the run lists.
    */
   BucketInfo describeBucket(String bucket, String prefix);
 

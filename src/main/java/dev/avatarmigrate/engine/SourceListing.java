@@ -18,9 +18,10 @@ import java.util.function.Predicate;
  *
  * <p>How: the first page is listed under the prefix as usual. When it is full, the rest of its last key's
  * group is listed under the longer prefix, and then the group of the next character, while that character is
- * printable ASCII and the group is not empty (the common case: names of digits, letters, UUIDs). An empty
- * guess, or a character outside ASCII, goes back to listing under the prefix after the last key, which finds
- * the next group whatever it is. ASCII groups follow each other in the same order on S3 (UTF-8 bytes) and on
+ * printable ASCII and the group is not empty (the common case: names of digits, letters, UUIDs). After an
+ * empty guess, a group of any other character (a control character, {@code ~}, anything beyond ASCII), or the
+ * last group, the listing goes back to the whole prefix after the last key, which finds the next group
+ * whatever it is. ASCII groups follow each other in the same order on S3 (UTF-8 bytes) and on
  * stores that sort by Java's UTF-16 order, so no key is skipped or listed twice on either.
  *
  * <p>The first page can be asked for ahead ({@link #prefetch}), while the preflight runs: on S3Proxy it is the
@@ -137,7 +138,7 @@ final class SourceListing {
   }
 
   /** What has been handed over: the last key, and whether the receiver asked to stop. */
-  private static final class Progress {
+  private final class Progress {
     private final Predicate<List<StoredObject>> receiver;
     private String last;
     private boolean stopped;
@@ -149,6 +150,13 @@ final class SourceListing {
     boolean hand(List<StoredObject> objects) {
       if (objects.isEmpty()) {
         return true;
+      }
+      String first = objects.get(0).key();
+      if (last != null && KeyOrder.compare(first, last) <= 0 && first.compareTo(last) <= 0) {
+        // Each listing starts after the last key handed over; a store that ignores start-after would have
+        // this listing go round forever.
+        throw new StoreFailure(StoreFailure.Kind.FATAL, "listing s3://" + bucket + "/" + prefix + ": the store"
+            + " listed " + first + " again after " + last + "; it ignores start-after, which this tool needs", null);
       }
       last = objects.get(objects.size() - 1).key();
       stopped = !receiver.test(objects);

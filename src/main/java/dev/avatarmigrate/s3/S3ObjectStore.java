@@ -73,8 +73,7 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       HeadBucketResponse head = client.headBucket(b -> b.bucket(bucket));
       region = head.bucketRegion();
-      // Under the prefix the run lists: a policy may grant s3:ListBucket for that prefix only (the one the
-      // preflight prints for a cross-account move does), and a listing of the whole bucket is then refused.
+      // Under the prefix the run lists: the listing asked about is the one the run makes.
       client.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1).encodingType(EncodingType.URL));
     } catch (AwsServiceException e) {
       int status = e.statusCode();

@@ -874,7 +874,6 @@ class MigrationTest {
   @ParameterizedTest
   @EnumSource(Method.class)
   void thePreflightChecksEachBucketUnderThePrefixTheRunLists(Method method) {
-    // A policy may allow s3:ListBucket under a prefix only (the one printed for cross-account moves does).
     legacy("avatar-1.png");
     run(settings(method));
     List<String> checked = store.log().all().stream().filter(op -> op.what().equals("describeBucket"))

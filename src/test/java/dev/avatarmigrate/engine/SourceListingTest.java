@@ -102,6 +102,61 @@ class SourceListingTest {
   }
 
   @Test
+  void aStoreThatIgnoresStartAfterFailsTheListingInsteadOfGoingRoundForever() {
+    List<String> names = IntStream.range(0, 30).mapToObj(i -> i + ".png").toList();
+    FakeObjectStore honest = storeWith(10, names);
+    ObjectStore ignoresStartAfter = new ObjectStore() {
+      @Override
+      public void list(String bucket, String prefix, String startAfter,
+          java.util.function.Predicate<List<StoredObject>> page) {
+        honest.list(bucket, prefix, null, page);
+      }
+
+      @Override
+      public int pageKeys() {
+        return 10;
+      }
+
+      @Override
+      public BucketInfo describeBucket(String bucket, String prefix) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public DefaultEncryption defaultEncryption(String bucket) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public java.util.Optional<StoredObject> head(String bucket, String key) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public CopyReceipt copy(String sourceBucket, StoredObject source, String targetBucket, String targetKey,
+          boolean replace, dev.avatarmigrate.config.CopySettings settings) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public StoredObject awaitExists(String bucket, String key, boolean withChecksum) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public List<KeyError> delete(String bucket, List<String> keys) {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public void close() {}
+    };
+    StoreFailure failure = assertThrows(StoreFailure.class,
+        () -> listed(new SourceListing(ignoresStartAfter, "legacy", PREFIX)));
+    assertTrue(failure.getMessage().contains("ignores start-after"), failure.getMessage());
+  }
+
+  @Test
   void stopsWhenThePageReceiverSaysSo() {
     List<String> names = IntStream.range(0, 500).mapToObj(i -> i + ".png").toList();
     FakeObjectStore store = storeWith(10, names);
