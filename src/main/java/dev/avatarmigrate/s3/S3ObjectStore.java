@@ -83,8 +83,8 @@ public final class S3ObjectStore implements ObjectStore {
       if (status == 403 || status == 401) {
         StoreFailure f = S3Errors.classify(withErrorCode(bucket, prefix, e), "bucket " + bucket);
         throw new PreflightException(f.kind() == StoreFailure.Kind.FATAL ? f.getMessage()
-            : "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it, for the prefix '"
-                + prefix + "' at least (see the README's IAM policy)", e);
+            : "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it, with no"
+                + " s3:prefix condition (see the README's IAM policy)", e);
       }
       throw new PreflightException("bucket " + bucket + " cannot be read: " + S3Errors.classify(e, "HeadBucket").getMessage(), e);
     } catch (SdkException e) {
