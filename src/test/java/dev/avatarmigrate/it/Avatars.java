@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -90,9 +89,7 @@ final class Avatars {
 
   private static Map<String, S3Object> listing(AvatarWorld w, String bucket) {
     Map<String, S3Object> all = new HashMap<>();
-    for (var page : w.s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).encodingType(EncodingType.URL))) {
-      page.contents().forEach(o -> all.put(o.key(), o));
-    }
+    w.listAll(bucket).forEach(o -> all.put(o.key(), o));
     return all;
   }
 

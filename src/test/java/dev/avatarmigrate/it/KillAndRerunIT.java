@@ -236,10 +236,8 @@ class KillAndRerunIT {
   /** Key → ETag of every object in {@code bucket}. */
   private static Map<String, String> etags(AvatarWorld w, String bucket) {
     Map<String, String> all = new TreeMap<>();
-    for (var page : w.s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).encodingType(EncodingType.URL))) {
-      for (S3Object o : page.contents()) {
-        all.put(o.key(), o.eTag());
-      }
+    for (S3Object o : w.listAll(bucket)) {
+      all.put(o.key(), o.eTag());
     }
     return all;
   }

@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -134,12 +135,31 @@ public final class AvatarWorld {
   /** Key → size of every object in {@code bucket}, sorted. */
   public Map<String, Long> objects(String bucket) {
     Map<String, Long> all = new TreeMap<>();
-    for (var page : s3.client().listObjectsV2Paginator(b -> b.bucket(bucket).encodingType(EncodingType.URL))) {
-      for (S3Object o : page.contents()) {
-        all.put(o.key(), o.size());
-      }
+    for (S3Object o : listAll(bucket)) {
+      all.put(o.key(), o.size());
     }
     return all;
+  }
+
+  /**
+   * Every object in {@code bucket}, in ListObjects (V1) pages with the last key as the marker. S3Proxy writes a
+   * V2 page's NextContinuationToken as the raw last key, and when that key holds a control character (the odd
+   * keys of the tests do) the answer is not XML ("Could not parse XML response"); V1's NextMarker is
+   * URL-encoded. Whether a V2 listing meets it depends on where the page boundaries fall, so on how far a run got.
+   */
+  public List<S3Object> listAll(String bucket) {
+    List<S3Object> all = new ArrayList<>();
+    String marker = null;
+    while (true) {
+      String after = marker;
+      ListObjectsResponse page = s3.client().listObjects(b -> b.bucket(bucket).marker(after)
+          .encodingType(EncodingType.URL));
+      all.addAll(page.contents());
+      if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
+        return all;
+      }
+      marker = page.contents().get(page.contents().size() - 1).key();
+    }
   }
 
   public Optional<byte[]> bytes(String bucket, String key) {
