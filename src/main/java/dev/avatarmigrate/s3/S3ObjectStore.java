@@ -13,7 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
+import javax.xml.stream.XMLStreamException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.retry.backoff.FixedDelayBackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -41,6 +43,8 @@ import software.amazon.awssdk.services.s3.waiters.S3Waiter;
 public final class S3ObjectStore implements ObjectStore {
   /** User metadata a copy records when the target's ETag cannot equal the source's (multipart). */
   static final String SOURCE_ETAG_METADATA = "avatarmigrate-source-etag";
+  // Times an unreadable listing page is asked for a key shorter: one per odd key in a row at its end.
+  private static final int UNREADABLE_PAGE_RETRIES = 8;
 
   private final S3Client client;
   private final S3Waiter waiter;
@@ -158,24 +162,48 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public void list(String bucket, String prefix, String startAfter, Predicate<List<StoredObject>> page) {
-    ListObjectsV2Request request = ListObjectsV2Request.builder()
-        .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(pageKeys())
-        // Keys come URL-encoded (the SDK decodes them): a key with a control character cannot be written in
-        // XML 1.0 otherwise, and one such key would make every page unreadable.
-        .encodingType(EncodingType.URL).build();
+    // Each page starts after the last key of the one before (the same pages as continuation tokens give).
+    String after = startAfter;
     try {
-      for (ListObjectsV2Response response : client.listObjectsV2Paginator(request)) {
+      while (true) {
+        ListObjectsV2Response response = listPage(bucket, prefix, after);
         List<StoredObject> objects = new ArrayList<>(response.contents().size());
         for (S3Object o : response.contents()) {
           objects.add(new StoredObject(o.key(), o.size(), o.eTag(), o.storageClassAsString(), null));
         }
-        if (!page.test(objects)) {
+        if (!page.test(objects) || !Boolean.TRUE.equals(response.isTruncated()) || objects.isEmpty()) {
           return;
         }
+        after = objects.get(objects.size() - 1).key();
       }
     } catch (SdkException e) {
       StoreFailure f = S3Errors.classify(e, "listing s3://" + bucket + "/" + prefix);
       throw new StoreFailure(StoreFailure.Kind.FATAL, f.getMessage(), e);
+    }
+  }
+
+  /**
+   * One page of up to {@link #pageKeys()} keys. S3Proxy writes a page's NextContinuationToken as the raw last
+   * key, so a page that ends on a key with a control character is not XML and cannot be read: such a page is
+   * asked for again a key shorter, so that it ends before that key (S3's answers always parse).
+   */
+  private ListObjectsV2Response listPage(String bucket, String prefix, String after) {
+    int keys = pageKeys();
+    while (true) {
+      ListObjectsV2Request request = ListObjectsV2Request.builder()
+          .bucket(bucket).prefix(prefix).startAfter(after).maxKeys(keys)
+          // Keys come URL-encoded (the SDK decodes them): a key with a control character cannot be written in
+          // XML 1.0 otherwise, and one such key would make every page unreadable.
+          .encodingType(EncodingType.URL).build();
+      try {
+        return client.listObjectsV2(request);
+      } catch (SdkClientException e) {
+        // A few odd keys in a row at most; then it is not that, and the failure stands.
+        if (!(e.getCause() instanceof XMLStreamException) || keys <= pageKeys() - UNREADABLE_PAGE_RETRIES) {
+          throw e;
+        }
+        keys--;
+      }
     }
   }
 
