@@ -148,11 +148,16 @@ public final class AvatarWorld {
    * URL-encoded. Whether a V2 listing meets it depends on where the page boundaries fall, so on how far a run got.
    */
   public List<S3Object> listAll(String bucket) {
+    return listAll(bucket, null);
+  }
+
+  /** Every object in {@code bucket} under {@code prefix} (null: all), as {@link #listAll(String)} lists them. */
+  public List<S3Object> listAll(String bucket, String prefix) {
     List<S3Object> all = new ArrayList<>();
     String marker = null;
     while (true) {
       String after = marker;
-      ListObjectsResponse page = s3.client().listObjects(b -> b.bucket(bucket).marker(after)
+      ListObjectsResponse page = s3.client().listObjects(b -> b.bucket(bucket).prefix(prefix).marker(after)
           .encodingType(EncodingType.URL));
       all.addAll(page.contents());
       if (!Boolean.TRUE.equals(page.isTruncated()) || page.contents().isEmpty()) {
