@@ -45,6 +45,8 @@ public final class Bench {
   private final Path project = Path.of("").toAbsolutePath();
   private final Path work = project.resolve(setting("BENCH_DIR", "target/bench"));
   private final Path jar = project.resolve("target/avatarMigrate.jar");
+  // Another build of the tool, timed beside this one (interleaved runs, so both see the same noise): an A/B of a change.
+  private final String baselineJar = setting("BENCH_BASELINE_JAR", "").strip();
 
   private final List<String> notes = new ArrayList<>();
   private URI endpoint;
@@ -173,7 +175,10 @@ public final class Bench {
       switch (name) {
         case "object", "sync" -> {
           for (String c : concurrencies.isEmpty() ? List.of("") : concurrencies) {
-            tools.add(avatarMigrate(name, c, s3, db, database));
+            tools.add(avatarMigrate(jar, "avatarMigrate", name, c, db, database));
+            if (!baselineJar.isEmpty()) {
+              tools.add(avatarMigrate(Path.of(baselineJar).toAbsolutePath(), "baseline", name, c, db, database));
+            }
           }
         }
         case "rclone" -> {
@@ -197,8 +202,9 @@ public final class Bench {
     return tools;
   }
 
-  private Tool avatarMigrate(String method, String concurrency, S3ProxyProcess s3, TestDatabase db, String database) {
-    String label = "avatarMigrate --method " + method + (concurrency.isEmpty() ? "" : " --concurrency " + concurrency);
+  private Tool avatarMigrate(Path jar, String name, String method, String concurrency, TestDatabase db,
+      String database) {
+    String label = name + " --method " + method + (concurrency.isEmpty() ? "" : " --concurrency " + concurrency);
     List<String> command = new ArrayList<>(List.of(javaBinary()));
     command.addAll(javaOpts);
     if (!jfr.isEmpty()) {
