@@ -43,7 +43,7 @@ public final class Migration {
     MovePlan planned = MovePlan.of(settings);
     // The first page of sources is asked for now, beside the preflight's requests, instead of after them.
     SourceListing sources = SourceListing.of(store, planned).prefetch();
-    MovePlan plan = checkBuckets(planned);
+    MovePlan plan = checkBuckets(planned, sources);
     PathTable.TableCheck check = checkTable();
 
     MoveRun run = new MoveRun(new MoveSteps(store, table, plan, check.maxPathLength()), store, plan, sources,
@@ -69,9 +69,13 @@ public final class Migration {
     return counter.summary(settings.dryRun(), stop.interrupted(), elapsed);
   }
 
-  /** Both buckets usable; returns the plan with what the target bucket's default encryption means for copies. */
-  private MovePlan checkBuckets(MovePlan plan) {
-    ObjectStore.BucketInfo source = store.describeBucket(plan.sourceBucket(), plan.mapping().listPrefix());
+  /**
+   * Both buckets usable, the source listable under the run's prefix; returns the plan with what the target bucket's
+   * default encryption means for copies.
+   */
+  private MovePlan checkBuckets(MovePlan plan, SourceListing sources) {
+    // The source's listing is checked by its first page, already asked for, rather than by a listing of its own.
+    ObjectStore.BucketInfo source = store.describeBucket(plan.sourceBucket(), null);
     ObjectStore.BucketInfo target = store.describeBucket(plan.targetBucket(), plan.mapping().targetListPrefix());
     boolean otherRegion = source.region() != null && target.region() != null
         && !Objects.equals(source.region(), target.region());
@@ -83,6 +87,13 @@ public final class Migration {
           + "; the identity running this needs, on the source bucket, a policy such as:\n"
           + BucketPolicy.forSource(source.bucket(), plan.mapping().source().prefix()));
     }
+    MovePlan checked = withTargetEncryption(plan, target);
+    sources.awaitFirstPage();
+    return checked;
+  }
+
+  /** The plan with what the target bucket's default encryption means for copies. */
+  private MovePlan withTargetEncryption(MovePlan plan, ObjectStore.BucketInfo target) {
     if (plan.copy().sse() != null) {
       return plan; // the copies are encrypted as --sse says, whatever the bucket's default
     }

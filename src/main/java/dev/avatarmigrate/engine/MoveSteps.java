@@ -239,14 +239,14 @@ public final class MoveSteps {
       // No row points at it (rows follow a verified copy only), and it is this run's own copy.
       return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
           "the copy's checksum differs from the source's (" + mismatch + "); the source is kept; "
-              + removeBadCopy(copied)));
+              + removeBadCopy(copied, seen)));
     }
     return Step.ended(new MoveOutcome.Failed(copied.source, copied.targetKey, Stage.VERIFY,
         "the copy does not match the source (size " + seen.size() + " vs " + copied.source.size() + ", ETag "
             + seen.etag() + " vs " + copied.receipt.etag() + "); the source is kept"));
   }
 
-  private String removeBadCopy(Copied copied) {
+  private String removeBadCopy(Copied copied, StoredObject badCopy) {
     String targetKey = copied.targetKey;
     String where = "s3://" + plan.targetBucket() + "/" + targetKey;
     if (copied.replacedAnother) {
@@ -255,9 +255,12 @@ public final class MoveSteps {
           + " point at it: copy the source over it again by hand before a re-run";
     }
     try {
-      List<ObjectStore.KeyError> errors = store.delete(plan.targetBucket(), List.of(targetKey));
+      List<ObjectStore.KeyError> errors = store.delete(plan.targetBucket(), List.of(badCopy));
       if (errors.isEmpty()) {
         return "the bad copy was removed";
+      }
+      if (errors.get(0).changed()) {
+        return "the object at " + where + " changed since it was checked, so it was kept: look at it before a re-run";
       }
       return "delete " + where + " before a re-run (" + errors.get(0).reason() + ")";
     } catch (StoreFailure e) {
@@ -356,16 +359,17 @@ public final class MoveSteps {
     }
     for (int from = 0; from < committed.size(); from += DELETE_BATCH) {
       List<CommittedRows> batch = committed.subList(from, Math.min(committed.size(), from + DELETE_BATCH));
-      List<String> keys = batch.stream().map(c -> c.source().key()).toList();
+      // Each source as it was copied: one rewritten since (its writer still uploads) is kept, not deleted unseen.
+      List<StoredObject> sources = batch.stream().map(CommittedRows::source).toList();
       Map<String, String> errors;
       try {
-        errors = store.delete(plan.sourceBucket(), keys).stream()
-            .collect(Collectors.toMap(ObjectStore.KeyError::key, ObjectStore.KeyError::reason, (a, b) -> a));
+        errors = store.delete(plan.sourceBucket(), sources).stream()
+            .collect(Collectors.toMap(ObjectStore.KeyError::key, MoveSteps::deleteFailure, (a, b) -> a));
       } catch (StoreFailure e) {
         if (e.kind() == StoreFailure.Kind.FATAL) {
           throw e;
         }
-        errors = keys.stream().collect(Collectors.toMap(k -> k, k -> e.getMessage(), (a, b) -> a));
+        errors = sources.stream().collect(Collectors.toMap(StoredObject::key, s -> e.getMessage(), (a, b) -> a));
       }
       Set<String> failedKeys = errors.keySet();
       for (CommittedRows c : batch) {
@@ -377,6 +381,13 @@ public final class MoveSteps {
       }
     }
     return outcomes;
+  }
+
+  private static String deleteFailure(ObjectStore.KeyError error) {
+    return error.changed()
+        ? "it was rewritten after its copy was made (" + error.reason() + "), so it is kept: the rows point at the"
+            + " copy of the version before; a re-run reports the two as a conflict"
+        : error.reason();
   }
 
   private MoveOutcome done(CommittedRows c, boolean deleted) {

@@ -10,7 +10,8 @@ public interface ObjectStore extends AutoCloseable {
 
   /**
    * Region and owner of a bucket; throws {@link PreflightException} when it is missing or cannot be listed
-   * under {@code prefix}, the prefix the run lists.
+   * under {@code prefix}, the prefix the run lists. A null {@code prefix} leaves the listing out, for a caller
+   * whose first {@link #list} is its check (the source's first page).
    */
   BucketInfo describeBucket(String bucket, String prefix);
 
@@ -54,8 +55,12 @@ public interface ObjectStore extends AutoCloseable {
    */
   StoredObject awaitExists(String bucket, String key, boolean withChecksum);
 
-  /** Deletes up to 1,000 keys in one request; returns the keys that could not be deleted, with why. */
-  List<KeyError> delete(String bucket, List<String> keys);
+  /**
+   * Deletes up to 1,000 objects in one request, each only while it still has the ETag it was listed (or copied)
+   * with: one rewritten since, by a writer still uploading to its key, is kept and reported as {@link
+   * KeyError#changed}. Returns the objects that were not deleted, with why.
+   */
+  List<KeyError> delete(String bucket, List<StoredObject> objects);
 
   @Override
   void close();
@@ -74,5 +79,10 @@ public interface ObjectStore extends AutoCloseable {
     UNKNOWN
   }
 
-  record KeyError(String key, String reason) {}
+  /** An object not deleted; {@code changed} when it was kept because its ETag is no longer the one given. */
+  record KeyError(String key, String reason, boolean changed) {
+    public KeyError(String key, String reason) {
+      this(key, reason, false);
+    }
+  }
 }

@@ -51,7 +51,7 @@ final class SourceListing {
 
   /**
    * Asks for the first page now, on a thread of its own; {@link #list} starts from it. It only reads: when the
-   * preflight then stops the run, the page is dropped, and a failure to list surfaces only if the run lists.
+   * preflight then stops the run, the page is dropped. {@link #awaitFirstPage} is the preflight's check of it.
    */
   SourceListing prefetch() {
     firstPage = CompletableFuture.supplyAsync(() -> {
@@ -63,6 +63,27 @@ final class SourceListing {
       return first.isEmpty() ? List.<StoredObject>of() : first.get(0);
     }, task -> SyncPipeline.daemon("avatarMigrate-list").newThread(task).start());
     return this;
+  }
+
+  /**
+   * Waits for the page asked for ahead: the preflight's check that the run may list its sources (the store says
+   * why not, e.g. a missing s3:ListBucket). Keeps the page for {@link #list}.
+   *
+   * @throws PreflightException when it could not be listed
+   */
+  void awaitFirstPage() {
+    if (firstPage == null) {
+      return;
+    }
+    try {
+      firstPage.join();
+    } catch (CompletionException e) {
+      firstPage = null;
+      if (e.getCause() instanceof StoreFailure f) {
+        throw new PreflightException(f.getMessage(), f);
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   /** Hands each page to {@code page} until it returns false or every key under the prefix was handed over. */

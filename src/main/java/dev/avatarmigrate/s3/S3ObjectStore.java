@@ -77,8 +77,10 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       HeadBucketResponse head = client.headBucket(b -> b.bucket(bucket));
       region = head.bucketRegion();
-      // Under the prefix the run lists: the listing asked about is the one the run makes.
-      client.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1).encodingType(EncodingType.URL));
+      if (prefix != null) {
+        // Under the prefix the run lists: the listing asked about is the one the run makes.
+        client.listObjectsV2(b -> b.bucket(bucket).prefix(prefix).maxKeys(1).encodingType(EncodingType.URL));
+      }
     } catch (AwsServiceException e) {
       int status = e.statusCode();
       if (status == 404) {
@@ -86,9 +88,7 @@ public final class S3ObjectStore implements ObjectStore {
       }
       if (status == 403 || status == 401) {
         StoreFailure f = S3Errors.classify(withErrorCode(bucket, prefix, e), "bucket " + bucket);
-        throw new PreflightException(f.kind() == StoreFailure.Kind.FATAL ? f.getMessage()
-            : "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it, with no"
-                + " s3:prefix condition (see the README's IAM policy)", e);
+        throw new PreflightException(f.kind() == StoreFailure.Kind.FATAL ? f.getMessage() : denied(bucket), e);
       }
       throw new PreflightException("bucket " + bucket + " cannot be read: " + S3Errors.classify(e, "HeadBucket").getMessage(), e);
     } catch (SdkException e) {
@@ -104,6 +104,11 @@ public final class S3ObjectStore implements ObjectStore {
       // The owner is shown where visible; without s3:GetBucketAcl it simply is not compared.
     }
     return new BucketInfo(bucket, region, owner);
+  }
+
+  private static String denied(String bucket) {
+    return "access to bucket " + bucket + " is denied: the credentials need s3:ListBucket on it, with no s3:prefix"
+        + " condition (see the README's IAM policy)";
   }
 
   /**
@@ -178,7 +183,10 @@ public final class S3ObjectStore implements ObjectStore {
       }
     } catch (SdkException e) {
       StoreFailure f = S3Errors.classify(e, "listing s3://" + bucket + "/" + prefix);
-      throw new StoreFailure(StoreFailure.Kind.FATAL, f.getMessage(), e);
+      boolean refused = f.kind() != StoreFailure.Kind.FATAL && e instanceof AwsServiceException s
+          && (s.statusCode() == 403 || s.statusCode() == 401);
+      // Refused, as the preflight says it: the first page of sources is the preflight's check of the listing.
+      throw new StoreFailure(StoreFailure.Kind.FATAL, refused ? denied(bucket) : f.getMessage(), e);
     }
   }
 
@@ -317,18 +325,19 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
-  public List<KeyError> delete(String bucket, List<String> keys) {
-    if (keys.isEmpty()) {
+  public List<KeyError> delete(String bucket, List<StoredObject> objects) {
+    if (objects.isEmpty()) {
       return List.of();
     }
     List<KeyError> errors = new ArrayList<>();
-    List<ObjectIdentifier> ids = new ArrayList<>(keys.size());
-    List<String> oneByOne = new ArrayList<>();
-    for (String key : keys) {
-      if (fitsInXml(key)) {
-        ids.add(ObjectIdentifier.builder().key(key).build());
+    List<ObjectIdentifier> ids = new ArrayList<>(objects.size());
+    List<StoredObject> oneByOne = new ArrayList<>();
+    for (StoredObject o : objects) {
+      if (fitsInXml(o.key())) {
+        // A conditional delete (S3 since 2025; S3Proxy): the ETag must still be this one.
+        ids.add(ObjectIdentifier.builder().key(o.key()).eTag(o.etag() == null ? null : quoted(o.etag())).build());
       } else {
-        oneByOne.add(key);
+        oneByOne.add(o);
       }
     }
     if (!ids.isEmpty()) {
@@ -336,12 +345,13 @@ public final class S3ObjectStore implements ObjectStore {
       try {
         DeleteObjectsResponse response = client.deleteObjects(b -> b.bucket(bucket)
             .delete(Delete.builder().objects(ids).quiet(true).build()));
-        response.errors().forEach(e -> errors.add(new KeyError(e.key(), e.code() + ": " + e.message())));
+        response.errors().forEach(e -> errors.add(
+            new KeyError(e.key(), e.code() + ": " + e.message(), "PreconditionFailed".equals(e.code()))));
       } catch (SdkException e) {
         throw S3Errors.classify(e, "DeleteObjects in s3://" + bucket);
       }
     }
-    oneByOne.forEach(key -> deleteOne(bucket, key).ifPresent(errors::add));
+    oneByOne.forEach(o -> deleteOne(bucket, o).ifPresent(errors::add));
     return errors;
   }
 
@@ -359,16 +369,16 @@ public final class S3ObjectStore implements ObjectStore {
     return true;
   }
 
-  private Optional<KeyError> deleteOne(String bucket, String key) {
+  private Optional<KeyError> deleteOne(String bucket, StoredObject o) {
     try {
-      client.deleteObject(b -> b.bucket(bucket).key(key));
+      client.deleteObject(b -> b.bucket(bucket).key(o.key()).ifMatch(o.etag() == null ? null : quoted(o.etag())));
       return Optional.empty();
     } catch (SdkException e) {
       StoreFailure f = S3Errors.classify(e, "DeleteObject in s3://" + bucket);
       if (f.kind() == StoreFailure.Kind.FATAL) {
         throw f;
       }
-      return Optional.of(new KeyError(key, f.getMessage()));
+      return Optional.of(new KeyError(o.key(), f.getMessage(), f.kind() == StoreFailure.Kind.CHANGED));
     }
   }
 

@@ -98,6 +98,7 @@ public final class FakeObjectStore implements ObjectStore {
   private Comparator<String> order = UTF8_ORDER;
   private final Map<String, Injected> failures = new HashMap<>();
   private final Map<String, byte[]> changeAfterListing = new HashMap<>();
+  private final Map<String, byte[]> changeAfterCopy = new HashMap<>();
   private final Set<String> corruptCopies = new java.util.HashSet<>();
   private final Set<String> corruptCopiesKeepingEtag = new java.util.HashSet<>();
   private boolean copyAnswersChecksum = true;
@@ -226,6 +227,12 @@ public final class FakeObjectStore implements ObjectStore {
   /** Once: right after a listing page holding {@code key} is taken, the object is rewritten (a live upload). */
   public synchronized FakeObjectStore changeAfterListing(String bucket, String key, String newContent) {
     changeAfterListing.put(bucket + "/" + key, newContent.getBytes(StandardCharsets.UTF_8));
+    return this;
+  }
+
+  /** Once: right after {@code key} is copied, the source is rewritten (its writer still uploads to it). */
+  public synchronized FakeObjectStore changeAfterCopy(String bucket, String key, String newContent) {
+    changeAfterCopy.put(bucket + "/" + key, newContent.getBytes(StandardCharsets.UTF_8));
     return this;
   }
 
@@ -359,6 +366,10 @@ public final class FakeObjectStore implements ObjectStore {
     Blob copy = new Blob(bytes, md5(bytes), storageClass, written);
     buckets.get(targetBucket).put(targetKey, copy);
     log.add("copy", targetBucket, List.of(targetKey), "ok", from);
+    byte[] rewritten = changeAfterCopy.remove(from);
+    if (rewritten != null) {
+      bucket(sourceBucket).put(source.key(), blob(rewritten, current.storageClass()));
+    }
     String promised = corruptCopiesKeepingEtag.contains(source.key()) ? copy.etag() : current.etag();
     return new CopyReceipt(promised, current.checksum(), copyAnswersChecksum ? written : null);
   }
@@ -385,7 +396,8 @@ public final class FakeObjectStore implements ObjectStore {
   }
 
   @Override
-  public synchronized List<KeyError> delete(String bucket, List<String> keys) {
+  public synchronized List<KeyError> delete(String bucket, List<StoredObject> objects) {
+    List<String> keys = objects.stream().map(StoredObject::key).toList();
     if (keys.size() > 1000) {
       throw new IllegalArgumentException("DeleteObjects takes at most 1,000 keys, not " + keys.size());
     }
@@ -396,9 +408,17 @@ public final class FakeObjectStore implements ObjectStore {
     }
     List<KeyError> errors = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
-    for (String key : keys) {
+    for (StoredObject o : objects) {
+      String key = o.key();
       try {
         injected(Operation.DELETE, key, "delete", bucket);
+        Blob current = bucket(bucket).get(key);
+        if (current != null && o.etag() != null && !current.etag().equals(o.etag())) {
+          // As S3's conditional delete: the object is no longer the one named, so it stays.
+          errors.add(new KeyError(key, "PreconditionFailed: At least one of the pre-conditions you specified did"
+              + " not hold", true));
+          continue;
+        }
         bucket(bucket).remove(key);
         deleted.add(key);
       } catch (StoreFailure e) {

@@ -768,6 +768,30 @@ class MigrationTest {
 
   @ParameterizedTest
   @EnumSource(Method.class)
+  void aSourceRewrittenAfterItsCopyIsKeptNotDeletedAndARerunReportsAConflict(Method method) {
+    String key = legacy("avatar-1.png");
+    String other = legacy("avatar-2.png");
+    store.changeAfterCopy(SRC, key, "re-uploaded after the copy");
+
+    RunSummary summary = run(settings(method));
+
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, events.of(key));
+    assertEquals(Stage.DELETE, failed.stage());
+    assertTrue(failed.reason().contains("rewritten after its copy was made"), failed.reason());
+    assertEquals("re-uploaded after the copy", text(SRC, key), "the new upload is not deleted unseen");
+    assertArrayEquals(originals.get(key), store.content(DST, target(key)).orElseThrow());
+    assertEquals(1, table.count(target(key)), "the rows point at the copy, which exists");
+    assertMoved(other);
+    assertEquals(1, summary.failed());
+    assertFalse(summary.complete());
+
+    RunSummary again = run(settings(method));
+    assertEquals("re-uploaded after the copy", text(SRC, key));
+    assertEquals(1, again.conflicts());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
   void aTargetPathLongerThanTheColumnFailsThatObjectWithoutTouchingRows(Method method) {
     table.maxPathLength("avatar/avatar-1.png".length());
     String fits = legacy("avatar-1.png");
@@ -878,7 +902,24 @@ class MigrationTest {
     run(settings(method));
     List<String> checked = store.log().all().stream().filter(op -> op.what().equals("describeBucket"))
         .map(op -> op.bucket() + "/" + op.detail()).toList();
-    assertEquals(List.of(SRC + "/image/avatar-", DST + "/avatar/avatar-"), checked);
+    // The source's listing is checked by its first page (the run's own listing), not by a listing of its own.
+    assertEquals(List.of(SRC + "/null", DST + "/avatar/avatar-"), checked);
+    String firstSourceListing = store.log().all().stream()
+        .filter(op -> op.what().equals("list") && op.bucket().equals(SRC)).map(op -> op.detail()).findFirst().get();
+    assertEquals("image/avatar-", firstSourceListing);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aSourceThatCannotBeListedStopsTheRunInThePreflightBeforeTheTableIsLocked(Method method) {
+    legacy("avatar-1.png");
+    store.failListing(SRC, StoreFailure.Kind.FATAL);
+
+    PreflightException e = assertThrows(PreflightException.class, () -> run(settings(method)));
+    assertTrue(e.getMessage().contains("injected"), e.getMessage());
+    assertTrue(store.log().all().stream().noneMatch(op -> op.what().equals("lockRun")),
+        "the run lock is taken only after the buckets pass");
+    assertEquals(List.of(), store.log().writes());
   }
 
   @ParameterizedTest

@@ -161,7 +161,7 @@ class MoveStepsTest {
   void aSourceDeletedDuringTheCopyFailsTheObject() {
     StoredObject s = source("avatar-1.png", "png");
     store.failTimes(Operation.COPY, s.key(), StoreFailure.Kind.CHANGED, 1);
-    store.delete(SRC, List.of(s.key()));
+    store.delete(SRC, List.of(s));
     MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps().copy(s, Optional.empty()).ended());
     assertTrue(failed.reason().contains("deleted"), failed.reason());
   }
@@ -170,7 +170,7 @@ class MoveStepsTest {
   void aSourceDeletedBeforeTheCopyIsSaidToBeDeletedNotJustNoSuchKey() {
     // S3 answers 404 NoSuchKey (not a 412) when the copy source is gone: another run or a person deleted it.
     StoredObject s = source("avatar-1.png", "png");
-    store.delete(SRC, List.of(s.key()));
+    store.delete(SRC, List.of(s));
     MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps().copy(s, Optional.empty()).ended());
     assertTrue(failed.reason().startsWith("the source was deleted while the copy ran ("), failed.reason());
     assertTrue(failed.reason().contains("NoSuchKey"), failed.reason());

@@ -144,7 +144,7 @@ class SourceListingTest {
       }
 
       @Override
-      public List<KeyError> delete(String bucket, List<String> keys) {
+      public List<KeyError> delete(String bucket, List<StoredObject> objects) {
         throw new UnsupportedOperationException();
       }
 
