@@ -5,11 +5,13 @@ import dev.avatarmigrate.config.ConfigException;
 import dev.avatarmigrate.config.ConfigSource;
 import dev.avatarmigrate.config.CopySettings;
 import dev.avatarmigrate.config.DatabaseTarget;
+import dev.avatarmigrate.config.HttpsProxy;
 import dev.avatarmigrate.config.Identifier;
 import dev.avatarmigrate.config.Method;
 import dev.avatarmigrate.config.OnConflict;
 import dev.avatarmigrate.config.S3Settings;
 import dev.avatarmigrate.config.Settings;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -204,11 +206,12 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
     DatabaseTarget db = DatabaseTarget.parse(database, config.get("DB_HOST", "127.0.0.1"),
         Options.port(config.get("DB_PORT", "3306")), config.get("DB_USER", "root"), config.get("DB_PASSWORD").orElse(null));
     long threshold = Options.multipartThreshold(multipartThreshold);
-    S3Settings s3 = new S3Settings(Options.endpoint(endpointUrl), blankToNull(region), blankToNull(profile),
+    URI endpoint = Options.endpoint(endpointUrl);
+    S3Settings s3 = new S3Settings(endpoint, blankToNull(region), blankToNull(profile),
         pathStyle != null ? pathStyle : config.get("AVATARMIGRATE_PATH_STYLE")
             .map(v -> Options.bool("AVATARMIGRATE_PATH_STYLE", v)).orElse(endpointUrl != null),
         config.get("AWS_ACCESS_KEY_ID").orElse(null), config.get("AWS_SECRET_ACCESS_KEY").orElse(null),
-        config.get("AWS_SESSION_TOKEN").orElse(null));
+        config.get("AWS_SESSION_TOKEN").orElse(null), HttpsProxy.resolve(config, endpoint, blankToNull(region)));
     CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), Options.storageClass(storageClass),
         Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), Options.acl(acl));
     return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),

@@ -6,6 +6,8 @@ import java.net.URI;
  * How to reach S3: an optional endpoint (S3-compatible stores), region, profile, path-style addressing,
  * and static keys when the environment or {@code .env} provides them. Without keys, the SDK's default
  * credential chain (profile, SSO, instance role) decides. Secrets never appear in {@link #toString()}.
+ *
+ * @param httpsProxy the proxy from HTTPS_PROXY for an https endpoint, or null when the SDK's own settings decide
  */
 public record S3Settings(
     URI endpoint,
@@ -14,7 +16,8 @@ public record S3Settings(
     boolean pathStyle,
     String accessKeyId,
     String secretAccessKey,
-    String sessionToken) {
+    String sessionToken,
+    HttpsProxy httpsProxy) {
 
   public boolean hasStaticKeys() {
     return accessKeyId != null && !accessKeyId.isBlank() && secretAccessKey != null && !secretAccessKey.isBlank();
@@ -25,6 +28,7 @@ public record S3Settings(
     return "S3Settings[endpoint=" + (endpoint == null ? "AWS" : endpoint) + ", region=" + region
         + ", profile=" + profile + ", pathStyle=" + pathStyle
         + ", credentials=" + (profile != null ? "profile " + profile : hasStaticKeys() ? "static keys ***" : "default chain")
+        + (httpsProxy == null ? "" : ", proxy=" + httpsProxy)
         + "]";
   }
 }

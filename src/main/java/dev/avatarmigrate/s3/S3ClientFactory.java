@@ -1,7 +1,9 @@
 package dev.avatarmigrate.s3;
 
+import dev.avatarmigrate.config.HttpsProxy;
 import dev.avatarmigrate.config.S3Settings;
 import dev.avatarmigrate.engine.PreflightException;
+import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -35,7 +37,7 @@ final class S3ClientFactory {
     var builder = S3Client.builder()
         .region(region(s))
         .credentialsProvider(credentials(s))
-        .httpClientBuilder(httpClient(concurrency))
+        .httpClientBuilder(httpClient(concurrency, s.httpsProxy()))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .maxAttempts(MAX_ATTEMPTS)
             .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
@@ -73,8 +75,11 @@ final class S3ClientFactory {
    * elsewhere, or when {@code -Davatarmigrate.httpClient=apache} asks for it (e.g. to debug TLS with
    * {@code -Djavax.net.debug}). Both trust the JDK's trust store, or the one {@code -Djavax.net.ssl.trustStore}
    * names.
+   *
+   * <p>The proxy: {@code proxy} where HTTPS_PROXY gave one (or NO_PROXY exempted the endpoint), else what the SDK
+   * reads itself (HTTP_PROXY, {@code -Dhttp.proxyHost}).
    */
-  static SdkHttpClient.Builder<?> httpClient(int concurrency) {
+  static SdkHttpClient.Builder<?> httpClient(int concurrency, HttpsProxy proxy) {
     // One connection per copy worker, plus headroom for listings, multipart parts and deletes.
     int connections = concurrency * 2 + 8;
     if (HttpStack.current() == HttpStack.CRT_CLIENT) {
@@ -83,13 +88,33 @@ final class S3ClientFactory {
           .maxConcurrency(connections)
           .connectionTimeout(CONNECT_TIMEOUT)
           .useTrustStoreSystemProperties(true)
-          // As Apache's client does by default (the SDK reads HTTP_PROXY / http.proxyHost, for https too).
-          .proxyConfiguration(p -> p.useSystemPropertyValues(true).useEnvironmentVariableValues(true))
+          .proxyConfiguration(p -> {
+            if (proxy == null) {
+              // As Apache's client does by default (the SDK reads HTTP_PROXY / http.proxyHost, for https too).
+              p.useSystemPropertyValues(true).useEnvironmentVariableValues(true);
+            } else {
+              p.useSystemPropertyValues(false).useEnvironmentVariableValues(false);
+              if (!proxy.direct()) {
+                p.scheme(proxy.scheme()).host(proxy.host()).port(proxy.port())
+                    .username(proxy.username()).password(proxy.password());
+              }
+            }
+          })
           // As Apache's socket timeout: a connection that carries nothing for this long is given up.
           .connectionHealthConfiguration(h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(IDLE_TIMEOUT));
       return CrtErrors.wrapping(crt);
     }
-    return ApacheHttpClient.builder()
+    ApacheHttpClient.Builder apache = ApacheHttpClient.builder();
+    if (proxy != null) {
+      var p = software.amazon.awssdk.http.apache.ProxyConfiguration.builder()
+          .useSystemPropertyValues(false).useEnvironmentVariableValues(false);
+      if (!proxy.direct()) {
+        p.endpoint(URI.create(proxy.scheme() + "://" + proxy.host() + ":" + proxy.port()))
+            .username(proxy.username()).password(proxy.password());
+      }
+      apache.proxyConfiguration(p.build());
+    }
+    return apache
         .maxConnections(connections)
         .connectionTimeout(CONNECT_TIMEOUT)
         .socketTimeout(IDLE_TIMEOUT);

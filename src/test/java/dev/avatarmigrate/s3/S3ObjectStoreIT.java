@@ -69,7 +69,8 @@ class S3ObjectStoreIT {
   }
 
   private static S3Settings settings(S3ProxyServer server) {
-    return new S3Settings(server.endpoint(), server.region(), null, true, server.accessKey(), server.secretKey(), null);
+    return new S3Settings(server.endpoint(), server.region(), null, true, server.accessKey(), server.secretKey(), null,
+        null);
   }
 
   @Test
