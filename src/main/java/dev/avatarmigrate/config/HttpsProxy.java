@@ -36,7 +36,7 @@ public record HttpsProxy(String scheme, String host, int port, String username, 
     if (!https || value.isEmpty()) {
       return null;
     }
-    String host = endpoint != null ? endpoint.getHost()
+    String host = endpoint != null ? unbracketed(endpoint.getHost())
         : region == null || region.isBlank() ? "s3.amazonaws.com" : "s3." + region.strip() + ".amazonaws.com";
     String noProxy = config.get("NO_PROXY").filter(v -> !v.isBlank()).or(() -> config.get("no_proxy")).orElse("");
     if (host != null && exempts(noProxy, host)) {
@@ -67,9 +67,15 @@ public record HttpsProxy(String scheme, String host, int port, String username, 
     if (userInfo != null && !userInfo.isEmpty()) {
       int colon = userInfo.indexOf(':');
       username = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-      password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
+      // A user without a password is Basic authentication with an empty one, as curl sends it.
+      password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
     }
-    return new HttpsProxy(scheme, uri.getHost(), port, username, password);
+    return new HttpsProxy(scheme, unbracketed(uri.getHost()), port, username, password);
+  }
+
+  /** An IPv6 address without the brackets a URI writes it in. */
+  private static String unbracketed(String host) {
+    return host != null && host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   /**
@@ -115,7 +121,8 @@ public record HttpsProxy(String scheme, String host, int port, String username, 
     if (direct()) {
       return "none (NO_PROXY names the endpoint)";
     }
-    return scheme + "://" + (username == null ? "" : username + (password == null ? "" : ":***") + "@") + host + ":"
-        + port + " (HTTPS_PROXY)";
+    String shownHost = host.contains(":") ? "[" + host + "]" : host;
+    return scheme + "://" + (username == null ? "" : username + (password.isEmpty() ? "" : ":***") + "@") + shownHost
+        + ":" + port + " (HTTPS_PROXY)";
   }
 }

@@ -58,7 +58,7 @@ public interface ObjectStore extends AutoCloseable {
   /**
    * Deletes up to 1,000 objects in one request, each only while it still has the ETag it was listed (or copied)
    * with: one rewritten since, by a writer still uploading to its key, is kept and reported as {@link
-   * KeyError#changed}. Returns the objects that were not deleted, with why.
+   * KeyError#changed}. One already gone counts as deleted. Returns the objects that were not deleted, with why.
    */
   List<KeyError> delete(String bucket, List<StoredObject> objects);
 

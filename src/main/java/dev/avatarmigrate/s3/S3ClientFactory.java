@@ -109,7 +109,8 @@ final class S3ClientFactory {
       var p = software.amazon.awssdk.http.apache.ProxyConfiguration.builder()
           .useSystemPropertyValues(false).useEnvironmentVariableValues(false);
       if (!proxy.direct()) {
-        p.endpoint(URI.create(proxy.scheme() + "://" + proxy.host() + ":" + proxy.port()))
+        String host = proxy.host().contains(":") ? "[" + proxy.host() + "]" : proxy.host();
+        p.endpoint(URI.create(proxy.scheme() + "://" + host + ":" + proxy.port()))
             .username(proxy.username()).password(proxy.password());
       }
       apache.proxyConfiguration(p.build());

@@ -186,7 +186,8 @@ public final class S3ObjectStore implements ObjectStore {
       boolean refused = f.kind() != StoreFailure.Kind.FATAL && e instanceof AwsServiceException s
           && (s.statusCode() == 403 || s.statusCode() == 401);
       // Refused, as the preflight says it: the first page of sources is the preflight's check of the listing.
-      throw new StoreFailure(StoreFailure.Kind.FATAL, refused ? denied(bucket) : f.getMessage(), e);
+      throw new StoreFailure(StoreFailure.Kind.FATAL, refused ? denied(bucket) + " [" + f.getMessage() + "]"
+          : f.getMessage(), e);
     }
   }
 
@@ -345,8 +346,7 @@ public final class S3ObjectStore implements ObjectStore {
       try {
         DeleteObjectsResponse response = client.deleteObjects(b -> b.bucket(bucket)
             .delete(Delete.builder().objects(ids).quiet(true).build()));
-        response.errors().forEach(e -> errors.add(
-            new KeyError(e.key(), e.code() + ": " + e.message(), "PreconditionFailed".equals(e.code()))));
+        response.errors().forEach(e -> keyError(e.key(), e.code(), e.code() + ": " + e.message()).ifPresent(errors::add));
       } catch (SdkException e) {
         throw S3Errors.classify(e, "DeleteObjects in s3://" + bucket);
       }
@@ -373,13 +373,34 @@ public final class S3ObjectStore implements ObjectStore {
     try {
       client.deleteObject(b -> b.bucket(bucket).key(o.key()).ifMatch(o.etag() == null ? null : quoted(o.etag())));
       return Optional.empty();
+    } catch (AwsServiceException e) {
+      String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+      StoreFailure f = S3Errors.classify(e, "DeleteObject in s3://" + bucket);
+      if (f.kind() == StoreFailure.Kind.FATAL) {
+        throw f;
+      }
+      return keyError(o.key(), code != null ? code : e.statusCode() == 404 ? "NoSuchKey" : e.statusCode() == 412
+          ? "PreconditionFailed" : null, f.getMessage());
     } catch (SdkException e) {
       StoreFailure f = S3Errors.classify(e, "DeleteObject in s3://" + bucket);
       if (f.kind() == StoreFailure.Kind.FATAL) {
         throw f;
       }
-      return Optional.of(new KeyError(o.key(), f.getMessage(), f.kind() == StoreFailure.Kind.CHANGED));
+      return Optional.of(new KeyError(o.key(), f.getMessage()));
     }
+  }
+
+  /**
+   * What a key that a conditional delete did not delete means. NoSuchKey: the object is already gone (a
+   * conditional delete says so where a plain one answers success), which is the end a delete is for. A failed
+   * precondition, or a conflict with a write to the key at that moment: the object is no longer the one named.
+   */
+  static Optional<KeyError> keyError(String key, String code, String reason) {
+    if ("NoSuchKey".equals(code)) {
+      return Optional.empty();
+    }
+    boolean changed = "PreconditionFailed".equals(code) || "ConditionalRequestConflict".equals(code);
+    return Optional.of(new KeyError(key, reason, changed));
   }
 
   static StoredObject toStored(String key, HeadObjectResponse head) {

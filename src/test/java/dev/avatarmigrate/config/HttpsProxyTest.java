@@ -67,6 +67,23 @@ class HttpsProxyTest {
   }
 
   @Test
+  void ipv6HostsLoseTheirBrackets() {
+    HttpsProxy p = HttpsProxy.parse("HTTPS_PROXY", "http://[fd00::1]:3128");
+    assertEquals("fd00::1", p.host());
+    assertEquals("http://[fd00::1]:3128 (HTTPS_PROXY)", p.toString());
+    assertSame(HttpsProxy.DIRECT, resolve(Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", "[fd00::5]"),
+        URI.create("https://[fd00::5]:9000"), null));
+  }
+
+  @Test
+  void aUserWithoutAPasswordSendsAnEmptyOne() {
+    HttpsProxy p = HttpsProxy.parse("HTTPS_PROXY", "http://svc@proxy.corp:3128");
+    assertEquals("svc", p.username());
+    assertEquals("", p.password());
+    assertEquals("http://svc@proxy.corp:3128 (HTTPS_PROXY)", p.toString());
+  }
+
+  @Test
   void theDefaultPortIsTheProxySchemes() {
     assertEquals(80, HttpsProxy.parse("HTTPS_PROXY", "http://proxy.corp").port());
     assertEquals(443, HttpsProxy.parse("HTTPS_PROXY", "https://proxy.corp").port());
