@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.net.ssl.SSLContext;
 
 /**
  * A TCP relay on 127.0.0.1 in front of a server, which can drop the client side of its connections as a NAT, a
@@ -21,17 +22,22 @@ public final class TcpRelay implements AutoCloseable {
   private final List<Socket[]> pairs = new CopyOnWriteArrayList<>();
   private final List<Socket> upstreamsKept = new CopyOnWriteArrayList<>();
 
-  private TcpRelay(String host, int port) throws IOException {
+  private TcpRelay(String host, int port, ServerSocket listener) {
     this.host = host;
     this.port = port;
-    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.listener = listener;
     Thread accept = new Thread(this::accept, "tcp-relay-accept");
     accept.setDaemon(true);
     accept.start();
   }
 
   public static TcpRelay start(String host, int port) throws IOException {
-    return new TcpRelay(host, port);
+    return new TcpRelay(host, port, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+  }
+
+  /** A relay that takes TLS connections (with {@code tls}'s key) and passes their plain bytes to the server. */
+  public static TcpRelay startTls(String host, int port, SSLContext tls) throws IOException {
+    return new TcpRelay(host, port, tls.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
   }
 
   public int port() {
