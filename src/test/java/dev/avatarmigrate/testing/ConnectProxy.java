@@ -98,7 +98,7 @@ public final class ConnectProxy implements AutoCloseable {
       back.start();
       pump(client, upstream);
     } catch (IOException | RuntimeException e) {
-      closeQuietly(client);
+      Sockets.closeQuietly(client);
     }
   }
 
@@ -112,27 +112,11 @@ public final class ConnectProxy implements AutoCloseable {
     return head.toString(StandardCharsets.ISO_8859_1);
   }
 
+  /** Passes one direction of a tunnel on; when it ends, the tunnel ends. */
   private static void pump(Socket from, Socket to) {
-    byte[] buffer = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream()) {
-      OutputStream out = to.getOutputStream();
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        out.write(buffer, 0, n);
-        out.flush();
-      }
-    } catch (IOException e) {
-      // one side is gone
-    }
-    closeQuietly(from);
-    closeQuietly(to);
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      // already closed
-    }
+    Sockets.copy(from, to);
+    Sockets.closeQuietly(from);
+    Sockets.closeQuietly(to);
   }
 
   @Override
@@ -142,6 +126,6 @@ public final class ConnectProxy implements AutoCloseable {
     } catch (IOException e) {
       // already closed
     }
-    open.forEach(ConnectProxy::closeQuietly);
+    open.forEach(Sockets::closeQuietly);
   }
 }

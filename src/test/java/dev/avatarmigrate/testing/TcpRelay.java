@@ -1,8 +1,6 @@
 package dev.avatarmigrate.testing;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -71,45 +69,28 @@ public final class TcpRelay implements AutoCloseable {
 
   private void pump(Socket from, Socket to, Socket[] pair) {
     Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
-      try (InputStream in = from.getInputStream()) {
-        OutputStream out = to.getOutputStream();
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-          out.write(buffer, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // one side is gone
-      }
+      Sockets.copy(from, to);
       if (pairs.remove(pair)) {
-        closeQuietly(pair[0]);
-        closeQuietly(pair[1]);
+        Sockets.closeQuietly(pair[0]);
+        Sockets.closeQuietly(pair[1]);
       }
     }, "tcp-relay-pump");
     t.setDaemon(true);
     t.start();
   }
 
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException e) {
-      // already closed
-    }
-  }
-
   @Override
   public void close() {
-    closeQuietly(new Socket());
+    Sockets.closeQuietly(new Socket());
     try {
       listener.close();
     } catch (IOException e) {
       // already closed
     }
     pairs.forEach(p -> {
-      closeQuietly(p[0]);
-      closeQuietly(p[1]);
+      Sockets.closeQuietly(p[0]);
+      Sockets.closeQuietly(p[1]);
     });
-    upstreamsKept.forEach(TcpRelay::closeQuietly);
+    upstreamsKept.forEach(Sockets::closeQuietly);
   }
 }
