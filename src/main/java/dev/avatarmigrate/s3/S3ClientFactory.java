@@ -102,7 +102,7 @@ final class S3ClientFactory {
           })
           // As Apache's socket timeout: a connection that carries nothing for this long is given up.
           .connectionHealthConfiguration(h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(IDLE_TIMEOUT));
-      return CrtErrors.wrapping(crt);
+      return HttpErrors.wrapping(crt);
     }
     ApacheHttpClient.Builder apache = ApacheHttpClient.builder();
     if (proxy != null) {
@@ -115,10 +115,10 @@ final class S3ClientFactory {
       }
       apache.proxyConfiguration(p.build());
     }
-    return apache
+    return HttpErrors.wrapping(apache
         .maxConnections(connections)
         .connectionTimeout(CONNECT_TIMEOUT)
-        .socketTimeout(IDLE_TIMEOUT);
+        .socketTimeout(IDLE_TIMEOUT));
   }
 
   static Region region(S3Settings s) {

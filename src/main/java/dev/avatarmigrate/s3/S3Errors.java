@@ -36,6 +36,9 @@ final class S3Errors {
       }
       return new StoreFailure(Kind.REJECTED, detail, e);
     }
+    if (e.getCause() instanceof UntrustedCertificate) {
+      return new StoreFailure(Kind.FATAL, e.getMessage(), e);
+    }
     if (e instanceof SdkClientException && isCredentialProblem(e)) {
       return new StoreFailure(Kind.FATAL, "no usable AWS credentials: set AWS_ACCESS_KEY_ID and"
           + " AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile", e);

@@ -8,17 +8,14 @@ import dev.avatarmigrate.testing.AvatarWorld;
 import dev.avatarmigrate.testing.AvatarWorld.Result;
 import dev.avatarmigrate.testing.ConnectProxy;
 import dev.avatarmigrate.testing.S3ProxyServer;
+import dev.avatarmigrate.testing.SelfSignedTls;
 import dev.avatarmigrate.testing.TcpRelay;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,19 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProxyIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
-  private static final String PASSWORD = "changeit";
 
   @Test
   void anHttpsEndpointIsReachedThroughHttpsProxyUnlessNoProxyNamesIt(@TempDir Path dir) throws Exception {
-    Path keyStore = dir.resolve("server.p12");
-    Path trustStore = dir.resolve("trust.p12");
-    selfSigned(keyStore, trustStore);
+    SelfSignedTls tls = SelfSignedTls.create(dir);
     S3ProxyServer s3 = S3ProxyServer.shared();
-    try (TcpRelay https = TcpRelay.startTls("127.0.0.1", s3.endpoint().getPort(), serverContext(keyStore));
+    try (TcpRelay https = TcpRelay.startTls("127.0.0.1", s3.endpoint().getPort(), tls.serverContext());
         ConnectProxy proxy = ConnectProxy.requiring("svc")) {
       String endpoint = "https://127.0.0.1:" + https.port();
-      List<String> trust = List.of("-Djavax.net.ssl.trustStore=" + trustStore,
-          "-Djavax.net.ssl.trustStorePassword=" + PASSWORD);
+      List<String> trust = tls.trustOptions();
 
       // Each HTTP client the tool may run on: the CRT's, and Apache's.
       for (String client : List.of("crt", "apache")) {
@@ -82,38 +75,5 @@ class ProxyIT {
       avatars.put(name, w.bytes(w.legacy, "image/" + name).orElseThrow());
     }
     return avatars;
-  }
-
-  /** A key and self-signed certificate for 127.0.0.1, and a trust store holding the certificate, by keytool. */
-  private static void selfSigned(Path keyStore, Path trustStore) throws Exception {
-    Path cert = keyStore.resolveSibling("server.crt");
-    keytool("-genkeypair", "-alias", "relay", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-        "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keyStore.toString(),
-        "-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD);
-    keytool("-exportcert", "-alias", "relay", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-        "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "relay", "-file", cert.toString(), "-keystore",
-        trustStore.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-  }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> command = new java.util.ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes());
-    assertEquals(0, p.waitFor(), "keytool " + args[0] + ": " + output);
-  }
-
-  private static SSLContext serverContext(Path keyStore) throws Exception {
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(keyStore)) {
-      ks.load(in, PASSWORD.toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, PASSWORD.toCharArray());
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(kmf.getKeyManagers(), null, null);
-    return context;
   }
 }

@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -19,6 +20,7 @@ public final class TcpRelay implements AutoCloseable {
   private final int port;
   private final List<Socket[]> pairs = new CopyOnWriteArrayList<>();
   private final List<Socket> upstreamsKept = new CopyOnWriteArrayList<>();
+  private final AtomicInteger accepted = new AtomicInteger();
 
   private TcpRelay(String host, int port, ServerSocket listener) {
     this.host = host;
@@ -42,6 +44,11 @@ public final class TcpRelay implements AutoCloseable {
     return listener.getLocalPort();
   }
 
+  /** Connections the relay has taken from clients so far. */
+  public int accepted() {
+    return accepted.get();
+  }
+
   /** Resets the client side of every open connection and stops relaying them; their server sides stay open. */
   public void dropClientSides() throws IOException {
     for (Socket[] pair : pairs) {
@@ -56,6 +63,7 @@ public final class TcpRelay implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
+        accepted.incrementAndGet();
         Socket upstream = new Socket(host, port);
         Socket[] pair = {client, upstream};
         pairs.add(pair);
