@@ -6,6 +6,7 @@ import dev.avatarmigrate.config.ConfigSource;
 import dev.avatarmigrate.config.CopySettings;
 import dev.avatarmigrate.config.DatabaseTarget;
 import dev.avatarmigrate.config.HttpsProxy;
+import dev.avatarmigrate.config.SdkProxy;
 import dev.avatarmigrate.config.Identifier;
 import dev.avatarmigrate.config.Method;
 import dev.avatarmigrate.config.OnConflict;
@@ -211,7 +212,8 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
         pathStyle != null ? pathStyle : config.get("AVATARMIGRATE_PATH_STYLE")
             .map(v -> Options.bool("AVATARMIGRATE_PATH_STYLE", v)).orElse(endpointUrl != null),
         config.get("AWS_ACCESS_KEY_ID").orElse(null), config.get("AWS_SECRET_ACCESS_KEY").orElse(null),
-        config.get("AWS_SESSION_TOKEN").orElse(null), HttpsProxy.resolve(config, endpoint, blankToNull(region)));
+        config.get("AWS_SESSION_TOKEN").orElse(null), HttpsProxy.resolve(config, endpoint, blankToNull(region)),
+        SdkProxy.resolve(config));
     CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), Options.storageClass(storageClass),
         Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), Options.acl(acl));
     return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -31,18 +33,16 @@ public record HttpsProxy(String scheme, String host, int port, String username, 
    */
   public static HttpsProxy resolve(ConfigSource config, URI endpoint, String region) {
     boolean https = endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme());
-    String key = config.get("HTTPS_PROXY").filter(v -> !v.isBlank()).isPresent() ? "HTTPS_PROXY" : "https_proxy";
-    String value = config.get(key).map(String::strip).orElse("");
-    if (!https || value.isEmpty()) {
+    SdkProxy configured = SdkProxy.resolve(config);
+    if (!https || configured == null) {
       return null;
     }
     String host = endpoint != null ? unbracketed(endpoint.getHost())
         : region == null || region.isBlank() ? "s3.amazonaws.com" : "s3." + region.strip() + ".amazonaws.com";
-    String noProxy = config.get("NO_PROXY").filter(v -> !v.isBlank()).or(() -> config.get("no_proxy")).orElse("");
-    if (host != null && exempts(noProxy, host)) {
+    if (host != null && exempts(configured.noProxy(), host)) {
       return DIRECT;
     }
-    return parse(key, value);
+    return configured.proxy();
   }
 
   static HttpsProxy parse(String key, String value) {
@@ -85,6 +85,20 @@ public record HttpsProxy(String scheme, String host, int port, String username, 
    */
   static boolean exempts(String noProxy, String host) {
     String h = host.toLowerCase(Locale.ROOT);
+    for (String entry : noProxyEntries(noProxy)) {
+      if (entry.equals("*") || h.equals(entry) || h.endsWith("." + entry)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The hosts and domains {@code NO_PROXY} names, lower case, without a port, brackets or a leading {@code .} or
+   * {@code *.}; {@code *} (every host) stays as it is.
+   */
+  static List<String> noProxyEntries(String noProxy) {
+    List<String> entries = new ArrayList<>();
     for (String raw : noProxy.split(",")) {
       String entry = raw.strip().toLowerCase(Locale.ROOT);
       if (entry.startsWith("[")) {
@@ -92,20 +106,17 @@ public record HttpsProxy(String scheme, String host, int port, String username, 
       } else if (entry.indexOf(':') == entry.lastIndexOf(':') && entry.contains(":")) {
         entry = entry.substring(0, entry.indexOf(':'));
       }
-      if (entry.equals("*")) {
-        return true;
-      }
       if (entry.startsWith("*.")) {
         entry = entry.substring(1);
       }
       if (entry.startsWith(".")) {
         entry = entry.substring(1);
       }
-      if (!entry.isEmpty() && (h.equals(entry) || h.endsWith("." + entry))) {
-        return true;
+      if (!entry.isEmpty()) {
+        entries.add(entry);
       }
     }
-    return false;
+    return entries;
   }
 
   private static String decode(String s) {

@@ -8,6 +8,7 @@ import java.net.URI;
  * credential chain (profile, SSO, instance role) decides. Secrets never appear in {@link #toString()}.
  *
  * @param httpsProxy the proxy from HTTPS_PROXY for an https endpoint, or null when the SDK's own settings decide
+ * @param sdkProxy HTTPS_PROXY and NO_PROXY for the credential requests the SDK makes itself, or null when not set
  */
 public record S3Settings(
     URI endpoint,
@@ -17,7 +18,8 @@ public record S3Settings(
     String accessKeyId,
     String secretAccessKey,
     String sessionToken,
-    HttpsProxy httpsProxy) {
+    HttpsProxy httpsProxy,
+    SdkProxy sdkProxy) {
 
   public boolean hasStaticKeys() {
     return accessKeyId != null && !accessKeyId.isBlank() && secretAccessKey != null && !secretAccessKey.isBlank();

@@ -2,6 +2,7 @@ package dev.avatarmigrate.s3;
 
 import dev.avatarmigrate.config.HttpsProxy;
 import dev.avatarmigrate.config.S3Settings;
+import dev.avatarmigrate.config.SdkProxy;
 import dev.avatarmigrate.engine.PreflightException;
 import java.net.URI;
 import java.time.Duration;
@@ -12,9 +13,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache.ApacheSdkHttpService;
 import software.amazon.awssdk.http.crt.AwsCrtHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -34,10 +37,12 @@ final class S3ClientFactory {
   private S3ClientFactory() {}
 
   static S3Client create(S3Settings s, int concurrency) {
+    // Only where the SDK fetches the credentials (a profile, or its default chain), not for keys given outright.
+    boolean proxiedCredentials = (s.profile() != null || !s.hasStaticKeys()) && proxyCredentialRequests(s.sdkProxy());
     var builder = S3Client.builder()
         .region(region(s))
         .credentialsProvider(credentials(s))
-        .httpClientBuilder(httpClient(concurrency, s.httpsProxy()))
+        .httpClientBuilder(httpClient(concurrency, s.httpsProxy(), proxiedCredentials))
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
             .maxAttempts(MAX_ATTEMPTS)
             .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(5)))
@@ -77,9 +82,10 @@ final class S3ClientFactory {
    * names.
    *
    * <p>The proxy: {@code proxy} where HTTPS_PROXY gave one (or NO_PROXY exempted the endpoint), else what the SDK
-   * reads itself (HTTP_PROXY, {@code -Dhttp.proxyHost}).
+   * reads itself (HTTP_PROXY, {@code -Dhttp.proxyHost}); but not the {@code http.proxyHost} that
+   * {@link #proxyCredentialRequests} set ({@code ownProperties}), which is HTTPS_PROXY's, for https only.
    */
-  static SdkHttpClient.Builder<?> httpClient(int concurrency, HttpsProxy proxy) {
+  static SdkHttpClient.Builder<?> httpClient(int concurrency, HttpsProxy proxy, boolean ownProperties) {
     // One connection per copy worker, plus headroom for listings, multipart parts and deletes.
     int connections = concurrency * 2 + 8;
     if (HttpStack.current() == HttpStack.CRT_CLIENT) {
@@ -91,7 +97,7 @@ final class S3ClientFactory {
           .proxyConfiguration(p -> {
             if (proxy == null) {
               // As Apache's client does by default (the SDK reads HTTP_PROXY / http.proxyHost, for https too).
-              p.useSystemPropertyValues(true).useEnvironmentVariableValues(true);
+              p.useSystemPropertyValues(!ownProperties).useEnvironmentVariableValues(true);
             } else {
               p.useSystemPropertyValues(false).useEnvironmentVariableValues(false);
               if (!proxy.direct()) {
@@ -105,7 +111,10 @@ final class S3ClientFactory {
       return HttpErrors.wrapping(crt);
     }
     ApacheHttpClient.Builder apache = ApacheHttpClient.builder();
-    if (proxy != null) {
+    if (proxy == null && ownProperties) {
+      apache.proxyConfiguration(software.amazon.awssdk.http.apache.ProxyConfiguration.builder()
+          .useSystemPropertyValues(false).useEnvironmentVariableValues(true).build());
+    } else if (proxy != null) {
       var p = software.amazon.awssdk.http.apache.ProxyConfiguration.builder()
           .useSystemPropertyValues(false).useEnvironmentVariableValues(false);
       if (!proxy.direct()) {
@@ -119,6 +128,36 @@ final class S3ClientFactory {
         .maxConnections(connections)
         .connectionTimeout(CONNECT_TIMEOUT)
         .socketTimeout(IDLE_TIMEOUT));
+  }
+
+  /**
+   * The clients the SDK builds on its own to fetch credentials (STS, for a profile's role or a web identity; SSO)
+   * take its defaults, which read a proxy only from {@code -Dhttp.proxyHost} and the like (for https too) and
+   * HTTP_PROXY. So HTTPS_PROXY, with NO_PROXY, is set there, as the AWS CLI would use it for those requests,
+   * and Apache's client is named as the SDK's default, whose reading of them is known. Not where
+   * {@code -Dhttp.proxyHost} is given already, nor for an https:// proxy, which those properties cannot name.
+   *
+   * @return whether the properties were set
+   */
+  static boolean proxyCredentialRequests(SdkProxy sdk) {
+    if (sdk == null || System.getProperty("http.proxyHost") != null || !"http".equals(sdk.proxy().scheme())) {
+      return false;
+    }
+    String defaultClient = SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property();
+    if (System.getProperty(defaultClient) == null) {
+      System.setProperty(defaultClient, ApacheSdkHttpService.class.getName());
+    }
+    HttpsProxy proxy = sdk.proxy();
+    System.setProperty("http.proxyHost", proxy.host());
+    System.setProperty("http.proxyPort", String.valueOf(proxy.port()));
+    if (proxy.username() != null) {
+      System.setProperty("http.proxyUser", proxy.username());
+      System.setProperty("http.proxyPassword", proxy.password());
+    }
+    if (!sdk.nonProxyHosts().isEmpty()) {
+      System.setProperty("http.nonProxyHosts", sdk.nonProxyHosts());
+    }
+    return true;
   }
 
   static Region region(S3Settings s) {

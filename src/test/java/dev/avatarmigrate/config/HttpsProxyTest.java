@@ -63,7 +63,7 @@ class HttpsProxyTest {
     assertEquals("svc@corp", p.username());
     assertEquals("p:ss+w", p.password());
     assertEquals("http://svc@corp:***@proxy.corp:3128 (HTTPS_PROXY)", p.toString());
-    assertFalse(new S3Settings(null, null, null, false, null, null, null, p).toString().contains("ss+w"));
+    assertFalse(new S3Settings(null, null, null, false, null, null, null, p, null).toString().contains("ss+w"));
   }
 
   @Test

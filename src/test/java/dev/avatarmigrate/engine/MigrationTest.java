@@ -74,7 +74,7 @@ class MigrationTest {
     return new Settings(SOURCE, TARGET, DatabaseTarget.parse("update_db", "127.0.0.1", 3306, "root", null),
         "avatar-", new Identifier("avatars"), new Identifier("path"), method, concurrency, onConflict, dryRun,
         keepSource,
-        null, new S3Settings(null, null, null, false, null, null, null, null),
+        null, new S3Settings(null, null, null, false, null, null, null, null, null),
         new CopySettings(5L << 30, 512L << 20, null, sse, null, null));
   }
 

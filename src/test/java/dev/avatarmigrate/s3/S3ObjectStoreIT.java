@@ -70,7 +70,7 @@ class S3ObjectStoreIT {
 
   private static S3Settings settings(S3ProxyServer server) {
     return new S3Settings(server.endpoint(), server.region(), null, true, server.accessKey(), server.secretKey(), null,
-        null);
+        null, null);
   }
 
   @Test
