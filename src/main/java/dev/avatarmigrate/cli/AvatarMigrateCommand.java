@@ -208,12 +208,17 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
         Options.port(config.get("DB_PORT", "3306")), config.get("DB_USER", "root"), config.get("DB_PASSWORD").orElse(null));
     long threshold = Options.multipartThreshold(multipartThreshold);
     URI endpoint = Options.endpoint(endpointUrl);
+    String accessKeyId = config.get("AWS_ACCESS_KEY_ID").orElse(null);
+    String secretAccessKey = config.get("AWS_SECRET_ACCESS_KEY").orElse(null);
+    boolean staticKeys = accessKeyId != null && !accessKeyId.isBlank() && secretAccessKey != null
+        && !secretAccessKey.isBlank();
     S3Settings s3 = new S3Settings(endpoint, blankToNull(region), blankToNull(profile),
         pathStyle != null ? pathStyle : config.get("AVATARMIGRATE_PATH_STYLE")
             .map(v -> Options.bool("AVATARMIGRATE_PATH_STYLE", v)).orElse(endpointUrl != null),
-        config.get("AWS_ACCESS_KEY_ID").orElse(null), config.get("AWS_SECRET_ACCESS_KEY").orElse(null),
+        accessKeyId, secretAccessKey,
         config.get("AWS_SESSION_TOKEN").orElse(null), HttpsProxy.resolve(config, endpoint, blankToNull(region)),
-        SdkProxy.resolve(config));
+        // HTTPS_PROXY is read (and a malformed one refused) only where a request will use it.
+        blankToNull(profile) != null || !staticKeys ? SdkProxy.resolve(config) : null);
     CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), Options.storageClass(storageClass),
         Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), Options.acl(acl));
     return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),

@@ -33,8 +33,8 @@ public record HttpsProxy(String scheme, String host, int port, String username, 
    */
   public static HttpsProxy resolve(ConfigSource config, URI endpoint, String region) {
     boolean https = endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme());
-    SdkProxy configured = SdkProxy.resolve(config);
-    if (!https || configured == null) {
+    SdkProxy configured = https ? SdkProxy.resolve(config) : null;
+    if (configured == null) {
       return null;
     }
     String host = endpoint != null ? unbracketed(endpoint.getHost())

@@ -9,6 +9,7 @@ import java.net.URI;
  *
  * @param httpsProxy the proxy from HTTPS_PROXY for an https endpoint, or null when the SDK's own settings decide
  * @param sdkProxy HTTPS_PROXY and NO_PROXY for the credential requests the SDK makes itself, or null when not set
+ *     or when the SDK fetches no credentials (keys given outright)
  */
 public record S3Settings(
     URI endpoint,
@@ -31,6 +32,7 @@ public record S3Settings(
         + ", profile=" + profile + ", pathStyle=" + pathStyle
         + ", credentials=" + (profile != null ? "profile " + profile : hasStaticKeys() ? "static keys ***" : "default chain")
         + (httpsProxy == null ? "" : ", proxy=" + httpsProxy)
+        + (sdkProxy == null ? "" : ", credential requests through " + sdkProxy)
         + "]";
   }
 }

@@ -4,6 +4,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.crt.http.HttpException;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
@@ -24,21 +26,30 @@ import software.amazon.awssdk.utils.AttributeMap;
  * </ul>
  */
 final class HttpErrors implements SdkHttpClient {
-  private final SdkHttpClient delegate;
+  // The CRT's two ways of saying a handshake failed: its own, and its connection wait running out first.
+  private static final Set<String> CRT_HANDSHAKE_FAILURES = Set.of(
+      "AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE", "AWS_ERROR_HTTP_CONNECTION_MANAGER_ACQUISITION_TIMEOUT");
 
-  HttpErrors(SdkHttpClient delegate) {
+  private final SdkHttpClient delegate;
+  private final boolean direct;
+  // Some request has had an answer: the endpoint's certificate was accepted, so a later failed handshake is not it.
+  private volatile boolean answered;
+
+  /** @param direct the endpoint is reached without a proxy: a handshake of the JDK's may ask it about its certificate */
+  HttpErrors(SdkHttpClient delegate, boolean direct) {
     this.delegate = delegate;
+    this.direct = direct;
   }
 
   /** A builder for the S3 client's own use: it builds the HTTP client with the SDK's defaults, then wraps it. */
-  static SdkHttpClient.Builder<?> wrapping(SdkHttpClient.Builder<?> http) {
-    return new Wrapping(http);
+  static SdkHttpClient.Builder<?> wrapping(SdkHttpClient.Builder<?> http, boolean direct) {
+    return new Wrapping(http, direct);
   }
 
-  private record Wrapping(SdkHttpClient.Builder<?> http) implements SdkHttpClient.Builder<Wrapping> {
+  private record Wrapping(SdkHttpClient.Builder<?> http, boolean direct) implements SdkHttpClient.Builder<Wrapping> {
     @Override
     public SdkHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
-      return new HttpErrors(http.buildWithDefaults(serviceDefaults));
+      return new HttpErrors(http.buildWithDefaults(serviceDefaults), direct);
     }
   }
 
@@ -59,6 +70,9 @@ final class HttpErrors implements SdkHttpClient {
           throwIfUntrusted(sent, e);
           throw e;
         }
+        if (!answered) {
+          answered = true;
+        }
         // The body streams after the headers (S3 sends a copy's 200 early and its result last): the same there.
         return response.responseBody().isEmpty() ? response : HttpExecuteResponse.builder()
             .response(response.httpResponse())
@@ -75,21 +89,27 @@ final class HttpErrors implements SdkHttpClient {
   }
 
   /**
-   * Throws {@link UntrustedCertificate}'s error where the handshake failed on the endpoint's certificate. Apache's client says so
-   * in the exception's causes. The CRT's says only "TLS negotiation failed" or, as often, that its connection
-   * wait ran out first: there a JDK handshake with the same trust store tells whether the certificate is why.
+   * Throws {@link UntrustedCertificate}'s error where the handshake failed on the endpoint's certificate. Apache's
+   * client says so in the exception's causes. The CRT's says only that the handshake failed, or that its
+   * connection wait ran out first: there, while the endpoint has not answered yet and is reached directly, a JDK
+   * handshake with the same trust store tells whether the certificate is why. Through a proxy, the CRT's failure
+   * is retried as a network error, as before.
    */
-  private static void throwIfUntrusted(SdkHttpRequest sent, Exception e) {
-    Optional<String> certificate = Optional.empty();
+  private void throwIfUntrusted(SdkHttpRequest sent, Exception e) {
+    Optional<Throwable> certificate = Optional.empty();
     if (UntrustedCertificate.isCertificateFailure(e)) {
-      certificate = Optional.of(S3Errors.firstLine(e.getMessage()));
-    } else if ((e instanceof HttpException || e.getCause() instanceof HttpException)
-        && "https".equals(sent.protocol())) {
+      certificate = Optional.of(e);
+    } else if (direct && !answered && "https".equals(sent.protocol()) && isCrtHandshakeFailure(e)) {
       certificate = UntrustedCertificate.probe(sent.host(), sent.port());
     }
     if (certificate.isPresent()) {
       throw UntrustedCertificate.error(sent.host(), sent.port(), certificate.get());
     }
+  }
+
+  private static boolean isCrtHandshakeFailure(Exception e) {
+    HttpException crt = e instanceof HttpException h ? h : e.getCause() instanceof HttpException h ? h : null;
+    return crt != null && CRT_HANDSHAKE_FAILURES.contains(CRT.awsErrorName(crt.getErrorCode()));
   }
 
   /** A response body whose CRT errors are IOExceptions. */

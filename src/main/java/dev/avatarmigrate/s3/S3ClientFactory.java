@@ -34,11 +34,14 @@ final class S3ClientFactory {
   // A server-side copy of a large object answers only when done; S3 keeps the socket alive meanwhile.
   private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
 
+  // The http.proxyHost this process set for the SDK's own clients (proxyCredentialRequests), to tell it from one
+  // given with -D.
+  private static String proxyHostSet;
+
   private S3ClientFactory() {}
 
   static S3Client create(S3Settings s, int concurrency) {
-    // Only where the SDK fetches the credentials (a profile, or its default chain), not for keys given outright.
-    boolean proxiedCredentials = (s.profile() != null || !s.hasStaticKeys()) && proxyCredentialRequests(s.sdkProxy());
+    boolean proxiedCredentials = proxyCredentialRequests(s.sdkProxy());
     var builder = S3Client.builder()
         .region(region(s))
         .credentialsProvider(credentials(s))
@@ -108,7 +111,7 @@ final class S3ClientFactory {
           })
           // As Apache's socket timeout: a connection that carries nothing for this long is given up.
           .connectionHealthConfiguration(h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(IDLE_TIMEOUT));
-      return HttpErrors.wrapping(crt);
+      return HttpErrors.wrapping(crt, reachedDirectly(proxy, ownProperties));
     }
     ApacheHttpClient.Builder apache = ApacheHttpClient.builder();
     if (proxy == null && ownProperties) {
@@ -127,7 +130,16 @@ final class S3ClientFactory {
     return HttpErrors.wrapping(apache
         .maxConnections(connections)
         .connectionTimeout(CONNECT_TIMEOUT)
-        .socketTimeout(IDLE_TIMEOUT));
+        .socketTimeout(IDLE_TIMEOUT), reachedDirectly(proxy, ownProperties));
+  }
+
+  /** No proxy stands between the client and the endpoint: HTTPS_PROXY exempts it, or nothing names a proxy. */
+  private static boolean reachedDirectly(HttpsProxy proxy, boolean ownProperties) {
+    if (proxy != null) {
+      return proxy.direct();
+    }
+    boolean property = !ownProperties && System.getProperty("http.proxyHost") != null;
+    return !property && System.getenv("HTTP_PROXY") == null && System.getenv("http_proxy") == null;
   }
 
   /**
@@ -139,9 +151,13 @@ final class S3ClientFactory {
    *
    * @return whether the properties were set
    */
-  static boolean proxyCredentialRequests(SdkProxy sdk) {
-    if (sdk == null || System.getProperty("http.proxyHost") != null || !"http".equals(sdk.proxy().scheme())) {
+  static synchronized boolean proxyCredentialRequests(SdkProxy sdk) {
+    if (sdk == null || !"http".equals(sdk.proxy().scheme())) {
       return false;
+    }
+    String given = System.getProperty("http.proxyHost");
+    if (given != null) {
+      return given.equals(proxyHostSet); // set by an earlier client of this run, or given by the user
     }
     String defaultClient = SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.property();
     if (System.getProperty(defaultClient) == null) {
@@ -157,6 +173,7 @@ final class S3ClientFactory {
     if (!sdk.nonProxyHosts().isEmpty()) {
       System.setProperty("http.nonProxyHosts", sdk.nonProxyHosts());
     }
+    proxyHostSet = proxy.host();
     return true;
   }
 

@@ -36,8 +36,11 @@ final class S3Errors {
       }
       return new StoreFailure(Kind.REJECTED, detail, e);
     }
-    if (e.getCause() instanceof UntrustedCertificate) {
-      return new StoreFailure(Kind.FATAL, e.getMessage(), e);
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      // Anywhere in the causes: the waiter wraps what its HEAD met once more.
+      if (t instanceof UntrustedCertificate) {
+        return new StoreFailure(Kind.FATAL, t.getMessage(), e);
+      }
     }
     if (e instanceof SdkClientException && isCredentialProblem(e)) {
       return new StoreFailure(Kind.FATAL, "no usable AWS credentials: set AWS_ACCESS_KEY_ID and"

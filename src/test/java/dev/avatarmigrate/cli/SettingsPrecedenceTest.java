@@ -237,4 +237,24 @@ class SettingsPrecedenceTest {
         .execute("legacy-s3", "production-s3", "update_db"));
     assertEquals(0, verbosity.get());
   }
+
+  @Test
+  void httpsProxyIsReadOnlyWhereARequestWillUseIt() {
+    env.put("HTTPS_PROXY", "socks5h://proxy.corp:1080");
+    env.put("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE");
+    env.put("AWS_SECRET_ACCESS_KEY", "secret");
+    // An http endpoint with keys given outright: nothing goes over https, the value is not looked at.
+    Settings plain = settings("--endpoint-url", "http://minio.internal:9000");
+    assertNull(plain.s3().httpsProxy());
+    assertNull(plain.s3().sdkProxy());
+    // A profile's credentials are fetched over https: there a value that is no proxy address is refused.
+    assertThrows(ConfigException.class, () -> settings("--endpoint-url", "http://minio.internal:9000",
+        "--profile", "migrate"));
+    assertThrows(ConfigException.class, () -> settings());
+
+    env.put("HTTPS_PROXY", "http://proxy.corp:3128");
+    assertEquals("proxy.corp", settings("--profile", "migrate", "--endpoint-url", "http://minio.internal:9000")
+        .s3().sdkProxy().proxy().host());
+    assertNull(settings().s3().sdkProxy(), "keys given outright: the SDK fetches no credentials");
+  }
 }

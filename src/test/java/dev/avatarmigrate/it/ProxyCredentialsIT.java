@@ -1,6 +1,7 @@
 package dev.avatarmigrate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
@@ -83,14 +84,24 @@ class ProxyCredentialsIT {
       assertEquals(assumed.get(), tunnels.stream().filter(t -> t.startsWith("127.0.0.1:" + stsHttps.port())).count(),
           "an STS request went around the proxy: " + tunnels);
 
-      // An http S3 endpoint is reached directly, as before: HTTPS_PROXY is for https, and the proxy set for the
-      // SDK's own requests is not the S3 client's. Through the proxy, S3Proxy's 501 would not be the answer.
-      Result plain = world.runJar(run, TIMEOUT, jvm, "--profile", "migrate", "--endpoint-url", s3.endpoint().toString())
-          .expectExit(3);
-      assertTrue(plain.err().contains("HTTP 501"), plain.err());
-      assertEquals(2, assumed.get());
+      // An http S3 endpoint is reached directly, as before, on either HTTP client: HTTPS_PROXY is for https, and
+      // the proxy set for the SDK's own requests is not the S3 client's. Through the proxy, S3Proxy's 501 would
+      // not be the answer.
+      int assumedBefore = assumed.get();
+      for (String client : List.of("crt", "apache")) {
+        List<String> options = new ArrayList<>(jvm);
+        options.add("-Davatarmigrate.httpClient=" + client);
+        Result plain = world.runJar(run, TIMEOUT, options, "-v", "--profile", "migrate",
+            "--endpoint-url", s3.endpoint().toString()).expectExit(3);
+        assertTrue(plain.err().contains("HTTP 501"), client + ": " + plain.err());
+        assertTrue(plain.err().contains("credential requests through http://svc:***@127.0.0.1:" + proxy.port()),
+            plain.err());
+        assertFalse(plain.err().contains("s3cr3t") || plain.out().contains("s3cr3t"), "the proxy password was shown");
+      }
+      assertEquals(assumedBefore + 2, assumed.get());
       assertTrue(proxy.tunnels().stream().noneMatch(t -> t.startsWith("127.0.0.1:" + s3.endpoint().getPort())),
           proxy.tunnels().toString());
+      assertFalse(r.err().contains("s3cr3t") || r.out().contains("s3cr3t"), "the proxy password was shown");
     } finally {
       sts.stop(0);
     }
