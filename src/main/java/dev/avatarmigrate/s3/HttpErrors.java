@@ -1,5 +1,6 @@
 package dev.avatarmigrate.s3;
 
+import dev.avatarmigrate.config.HttpsProxy;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,25 +32,37 @@ final class HttpErrors implements SdkHttpClient {
       "AWS_IO_TLS_ERROR_NEGOTIATION_FAILURE", "AWS_ERROR_HTTP_CONNECTION_MANAGER_ACQUISITION_TIMEOUT");
 
   private final SdkHttpClient delegate;
-  private final boolean direct;
+  private final Route route;
   // Some request has had an answer: the endpoint's certificate was accepted, so a later failed handshake is not it.
   private volatile boolean answered;
 
-  /** @param direct the endpoint is reached without a proxy: a handshake of the JDK's may ask it about its certificate */
-  HttpErrors(SdkHttpClient delegate, boolean direct) {
+  /**
+   * How the client reaches the endpoint, for a handshake of the JDK's to take the same way: directly, through the
+   * proxy HTTPS_PROXY names, or a way it cannot take (a proxy the SDK's own settings name).
+   */
+  record Route(boolean known, HttpsProxy proxy) {
+    static final Route DIRECT = new Route(true, null);
+    static final Route UNKNOWN = new Route(false, null);
+
+    static Route through(HttpsProxy proxy) {
+      return new Route(true, proxy);
+    }
+  }
+
+  HttpErrors(SdkHttpClient delegate, Route route) {
     this.delegate = delegate;
-    this.direct = direct;
+    this.route = route;
   }
 
   /** A builder for the S3 client's own use: it builds the HTTP client with the SDK's defaults, then wraps it. */
-  static SdkHttpClient.Builder<?> wrapping(SdkHttpClient.Builder<?> http, boolean direct) {
-    return new Wrapping(http, direct);
+  static SdkHttpClient.Builder<?> wrapping(SdkHttpClient.Builder<?> http, Route route) {
+    return new Wrapping(http, route);
   }
 
-  private record Wrapping(SdkHttpClient.Builder<?> http, boolean direct) implements SdkHttpClient.Builder<Wrapping> {
+  private record Wrapping(SdkHttpClient.Builder<?> http, Route route) implements SdkHttpClient.Builder<Wrapping> {
     @Override
     public SdkHttpClient buildWithDefaults(AttributeMap serviceDefaults) {
-      return new HttpErrors(http.buildWithDefaults(serviceDefaults), direct);
+      return new HttpErrors(http.buildWithDefaults(serviceDefaults), route);
     }
   }
 
@@ -91,16 +104,16 @@ final class HttpErrors implements SdkHttpClient {
   /**
    * Throws {@link UntrustedCertificate}'s error where the handshake failed on the endpoint's certificate. Apache's
    * client says so in the exception's causes. The CRT's says only that the handshake failed, or that its
-   * connection wait ran out first: there, while the endpoint has not answered yet and is reached directly, a JDK
-   * handshake with the same trust store tells whether the certificate is why. Through a proxy, the CRT's failure
-   * is retried as a network error, as before.
+   * connection wait ran out first: there, while the endpoint has not answered yet, a JDK handshake with the same
+   * trust store, taking the same way (directly or through HTTPS_PROXY's tunnel), tells whether the certificate is
+   * why. Through a proxy only the SDK's own settings name, the CRT's failure is retried as a network error.
    */
   private void throwIfUntrusted(SdkHttpRequest sent, Exception e) {
     Optional<Throwable> certificate = Optional.empty();
     if (UntrustedCertificate.isCertificateFailure(e)) {
       certificate = Optional.of(e);
-    } else if (direct && !answered && "https".equals(sent.protocol()) && isCrtHandshakeFailure(e)) {
-      certificate = UntrustedCertificate.probe(sent.host(), sent.port());
+    } else if (route.known() && !answered && "https".equals(sent.protocol()) && isCrtHandshakeFailure(e)) {
+      certificate = UntrustedCertificate.probe(sent.host(), sent.port(), route.proxy());
     }
     if (certificate.isPresent()) {
       throw UntrustedCertificate.error(sent.host(), sent.port(), certificate.get());

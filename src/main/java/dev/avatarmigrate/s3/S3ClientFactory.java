@@ -111,7 +111,7 @@ final class S3ClientFactory {
           })
           // As Apache's socket timeout: a connection that carries nothing for this long is given up.
           .connectionHealthConfiguration(h -> h.minimumThroughputInBps(1L).minimumThroughputTimeout(IDLE_TIMEOUT));
-      return HttpErrors.wrapping(crt, reachedDirectly(proxy, ownProperties));
+      return HttpErrors.wrapping(crt, route(proxy, ownProperties));
     }
     ApacheHttpClient.Builder apache = ApacheHttpClient.builder();
     if (proxy == null && ownProperties) {
@@ -130,16 +130,18 @@ final class S3ClientFactory {
     return HttpErrors.wrapping(apache
         .maxConnections(connections)
         .connectionTimeout(CONNECT_TIMEOUT)
-        .socketTimeout(IDLE_TIMEOUT), reachedDirectly(proxy, ownProperties));
+        .socketTimeout(IDLE_TIMEOUT), route(proxy, ownProperties));
   }
 
-  /** No proxy stands between the client and the endpoint: HTTPS_PROXY exempts it, or nothing names a proxy. */
-  private static boolean reachedDirectly(HttpsProxy proxy, boolean ownProperties) {
+  /** The way the client takes to the endpoint: HTTPS_PROXY's proxy, directly, or one the SDK's settings name. */
+  private static HttpErrors.Route route(HttpsProxy proxy, boolean ownProperties) {
     if (proxy != null) {
-      return proxy.direct();
+      return proxy.direct() ? HttpErrors.Route.DIRECT
+          : proxy.scheme().equals("http") ? HttpErrors.Route.through(proxy) : HttpErrors.Route.UNKNOWN;
     }
     boolean property = !ownProperties && System.getProperty("http.proxyHost") != null;
-    return !property && System.getenv("HTTP_PROXY") == null && System.getenv("http_proxy") == null;
+    return property || System.getenv("HTTP_PROXY") != null || System.getenv("http_proxy") != null
+        ? HttpErrors.Route.UNKNOWN : HttpErrors.Route.DIRECT;
   }
 
   /**

@@ -1,13 +1,18 @@
 package dev.avatarmigrate.s3;
 
+import dev.avatarmigrate.config.HttpsProxy;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateNotYetValidException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,7 +35,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  */
 final class UntrustedCertificate extends RuntimeException {
   private static final int PROBE_TIMEOUT_MILLIS = 5000;
-  // host:port → the JDK's definite answer there (a certificate failure, or empty: the handshake completed).
+  // host:port and the way → the JDK's definite answer there (a certificate failure, or empty: it completed).
   private static final Map<String, CompletableFuture<Optional<Throwable>>> PROBED = new ConcurrentHashMap<>();
 
   private UntrustedCertificate(String message) {
@@ -87,11 +92,14 @@ final class UntrustedCertificate extends RuntimeException {
    * The CRT's client says only "TLS negotiation failed", for a certificate as for a handshake cut short, or that
    * its connection wait ran out first. The JDK's handshake with the same trust store (the CRT is given the JDK's:
    * {@link HttpStack#trustTheJdkStore}) and the same host name check tells which: the certificate failure, if
-   * that is what it was. Direct: the caller asks only where the endpoint is reached so. Asked once per endpoint
-   * and run while the answers are definite; a handshake that could not be made is asked again next time.
+   * that is what it was. It takes the CRT's way: directly, or through the CONNECT tunnel of {@code via} (where a
+   * TLS-inspecting proxy shows its own certificate). Asked once per endpoint and run while the answers are
+   * definite; a handshake that could not be made is asked again next time.
+   *
+   * @param via the proxy from HTTPS_PROXY, or null for a direct connection
    */
-  static Optional<Throwable> probe(String host, int port) {
-    String endpoint = host + ":" + port;
+  static Optional<Throwable> probe(String host, int port, HttpsProxy via) {
+    String endpoint = host + ":" + port + (via == null ? "" : " via " + via.host() + ":" + via.port());
     CompletableFuture<Optional<Throwable>> mine = new CompletableFuture<>();
     CompletableFuture<Optional<Throwable>> asked = PROBED.putIfAbsent(endpoint, mine);
     if (asked != null) {
@@ -100,8 +108,15 @@ final class UntrustedCertificate extends RuntimeException {
     Optional<Throwable> answer = Optional.empty();
     boolean definite = false;
     try (Socket raw = new Socket()) {
-      raw.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MILLIS);
       raw.setSoTimeout(PROBE_TIMEOUT_MILLIS);
+      if (via == null) {
+        raw.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MILLIS);
+      } else {
+        raw.connect(new InetSocketAddress(via.host(), via.port()), PROBE_TIMEOUT_MILLIS);
+        if (!tunnel(raw, host, port, via)) {
+          return answer;
+        }
+      }
       try (SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
           .createSocket(raw, host, port, false)) {
         SSLParameters parameters = tls.getSSLParameters();
@@ -122,5 +137,32 @@ final class UntrustedCertificate extends RuntimeException {
       }
     }
     return answer;
+  }
+
+  /** Asks the proxy on {@code raw} for a tunnel to host:port, as the CRT does (Basic credentials at once). */
+  private static boolean tunnel(Socket raw, String host, int port, HttpsProxy via) throws IOException {
+    String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    StringBuilder request = new StringBuilder("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n");
+    if (via.username() != null) {
+      String user = via.username() + ":" + via.password();
+      request.append("Proxy-Authorization: Basic ")
+          .append(Base64.getEncoder().encodeToString(user.getBytes(StandardCharsets.UTF_8))).append("\r\n");
+    }
+    request.append("\r\n");
+    OutputStream out = raw.getOutputStream();
+    out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+    // The answer's head, byte by byte: what follows it is the endpoint's TLS.
+    InputStream in = raw.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0 || head.length() > 16 * 1024) {
+        return false;
+      }
+      head.append((char) b);
+    }
+    String[] status = head.toString().split(" ", 3);
+    return status.length > 1 && status[1].equals("200");
   }
 }

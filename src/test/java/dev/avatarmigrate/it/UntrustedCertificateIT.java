@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarmigrate.testing.AvatarWorld;
 import dev.avatarmigrate.testing.AvatarWorld.Result;
+import dev.avatarmigrate.testing.ConnectProxy;
 import dev.avatarmigrate.testing.S3ProxyServer;
 import dev.avatarmigrate.testing.SelfSignedTls;
 import dev.avatarmigrate.testing.TcpRelay;
@@ -51,6 +52,19 @@ class UntrustedCertificateIT {
       for (String name : names) {
         assertTrue(world.exists(world.legacy, "image/" + name), name);
       }
+
+      // Through HTTPS_PROXY's tunnel (where a TLS-inspecting proxy would show its own certificate): the same.
+      try (ConnectProxy proxy = ConnectProxy.requiring("svc")) {
+        int before = https.accepted();
+        Path proxied = Files.createDirectory(dir.resolve("proxied"));
+        Files.writeString(proxied.resolve(".env"), "HTTPS_PROXY=http://svc:s3cr3t@127.0.0.1:" + proxy.port() + "\n");
+        Result through = world.runJar(proxied, TIMEOUT, jvm, "--endpoint-url", endpoint).expectExit(3);
+        assertTrue(through.err().contains("is not trusted"), through.err());
+        assertTrue(https.accepted() - before <= 3, client + ": " + (https.accepted() - before) + " handshakes");
+        assertTrue(proxy.tunnels().stream().allMatch(t -> t.equals("127.0.0.1:" + https.port() + " svc")),
+            proxy.tunnels().toString());
+      }
+      assertEquals(rowsBefore, world.paths());
 
       List<String> trusted = new ArrayList<>(jvm);
       trusted.addAll(tls.trustOptions());

@@ -91,15 +91,15 @@ class UntrustedCertificateTest {
   void theJdksHandshakeNamesACertificateItsTrustStoreLacksAndNothingWhereThereIsNoAnswer(@TempDir Path dir)
       throws Exception {
     try (UntrustedServer server = new UntrustedServer(dir)) {
-      Optional<Throwable> why = UntrustedCertificate.probe("127.0.0.1", server.port());
+      Optional<Throwable> why = UntrustedCertificate.probe("127.0.0.1", server.port(), null);
       assertTrue(why.isPresent());
       assertTrue(why.get().getMessage().contains("PKIX"), why.get().getMessage());
     }
-    assertEquals(Optional.empty(), UntrustedCertificate.probe("127.0.0.1", closedPort()));
+    assertEquals(Optional.empty(), UntrustedCertificate.probe("127.0.0.1", closedPort(), null));
   }
 
   @Test
-  void theCrtsFailedHandshakeIsAskedAboutOnlyWhileTheEndpointHasNotAnsweredAndIsReachedDirectly(@TempDir Path dir)
+  void theCrtsFailedHandshakeIsAskedAboutOnlyWhileTheEndpointHasNotAnsweredAndTheWayIsKnown(@TempDir Path dir)
       throws Exception {
     try (UntrustedServer server = new UntrustedServer(dir)) {
       // As the SDK's CRT client hands a failed negotiation on: an SSLHandshakeException around the CRT's error.
@@ -108,20 +108,21 @@ class UntrustedCertificateTest {
 
       // Any other CRT error is a network error, retried: the endpoint is not asked.
       ScriptedClient other = new ScriptedClient(new IOException("closed", new HttpException(SOCKET_CLOSED)));
-      assertThrows(IOException.class, () -> call(new HttpErrors(other, true), server.port()));
+      assertThrows(IOException.class, () -> call(new HttpErrors(other, HttpErrors.Route.DIRECT), server.port()));
 
       ScriptedClient first = new ScriptedClient(negotiation);
       SdkClientException untrusted = assertThrows(SdkClientException.class,
-          () -> call(new HttpErrors(first, true), server.port()));
+          () -> call(new HttpErrors(first, HttpErrors.Route.DIRECT), server.port()));
       assertTrue(untrusted.getMessage().contains("is not trusted (PKIX"), untrusted.getMessage());
 
-      // Through a proxy the JDK's handshake would not take the CRT's way: retried as before.
+      // Through a proxy that only the SDK's own settings name, the JDK's handshake cannot take the CRT's way:
+      // retried as before.
       ScriptedClient proxied = new ScriptedClient(negotiation);
-      assertThrows(IOException.class, () -> call(new HttpErrors(proxied, false), server.port()));
+      assertThrows(IOException.class, () -> call(new HttpErrors(proxied, HttpErrors.Route.UNKNOWN), server.port()));
 
       // Once the endpoint has answered, its certificate was accepted: a failed handshake later is the network's.
       ScriptedClient later = new ScriptedClient(null, negotiation);
-      HttpErrors answered = new HttpErrors(later, true);
+      HttpErrors answered = new HttpErrors(later, HttpErrors.Route.DIRECT);
       call(answered, server.port());
       assertThrows(IOException.class, () -> call(answered, server.port()));
     }
