@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertPathBuilderException;
@@ -17,6 +18,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
@@ -103,11 +107,19 @@ final class UntrustedCertificate extends RuntimeException {
     CompletableFuture<Optional<Throwable>> mine = new CompletableFuture<>();
     CompletableFuture<Optional<Throwable>> asked = PROBED.putIfAbsent(endpoint, mine);
     if (asked != null) {
-      return asked.join();
+      try {
+        return asked.get(3L * PROBE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Optional.empty();
+      } catch (ExecutionException | TimeoutException e) {
+        return Optional.empty(); // no answer in time: a network error, retried
+      }
     }
     Optional<Throwable> answer = Optional.empty();
     boolean definite = false;
-    try (Socket raw = new Socket()) {
+    // Proxy.NO_PROXY: the CRT takes no -DsocksProxyHost either.
+    try (Socket raw = new Socket(Proxy.NO_PROXY)) {
       raw.setSoTimeout(PROBE_TIMEOUT_MILLIS);
       if (via == null) {
         raw.connect(new InetSocketAddress(host, port), PROBE_TIMEOUT_MILLIS);
@@ -141,7 +153,7 @@ final class UntrustedCertificate extends RuntimeException {
 
   /** Asks the proxy on {@code raw} for a tunnel to host:port, as the CRT does (Basic credentials at once). */
   private static boolean tunnel(Socket raw, String host, int port, HttpsProxy via) throws IOException {
-    String target = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    String target = (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     StringBuilder request = new StringBuilder("CONNECT " + target + " HTTP/1.1\r\nHost: " + target + "\r\n");
     if (via.username() != null) {
       String user = via.username() + ":" + via.password();
@@ -152,17 +164,22 @@ final class UntrustedCertificate extends RuntimeException {
     OutputStream out = raw.getOutputStream();
     out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
-    // The answer's head, byte by byte: what follows it is the endpoint's TLS.
+    // The answer's head, byte by byte, to its empty line: what follows it is the endpoint's TLS.
     InputStream in = raw.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
+    StringBuilder statusLine = new StringBuilder();
+    int matched = 0; // of "\r\n\r\n"
+    for (int read = 0; matched < 4; read++) {
       int b = in.read();
-      if (b < 0 || head.length() > 16 * 1024) {
+      if (b < 0 || read > 16 * 1024) {
         return false;
       }
-      head.append((char) b);
+      matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
+      if (statusLine.indexOf("\n") < 0) {
+        statusLine.append((char) b);
+      }
     }
-    String[] status = head.toString().split(" ", 3);
-    return status.length > 1 && status[1].equals("200");
+    // "HTTP/1.1 200 Connection established": any 2xx opens the tunnel.
+    String[] status = statusLine.toString().strip().split(" ");
+    return status.length > 1 && status[1].length() == 3 && status[1].startsWith("2");
   }
 }

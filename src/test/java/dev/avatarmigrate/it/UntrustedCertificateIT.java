@@ -1,6 +1,7 @@
 package dev.avatarmigrate.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarmigrate.testing.AvatarWorld;
@@ -53,15 +54,19 @@ class UntrustedCertificateIT {
         assertTrue(world.exists(world.legacy, "image/" + name), name);
       }
 
-      // Through HTTPS_PROXY's tunnel (where a TLS-inspecting proxy would show its own certificate): the same.
-      try (ConnectProxy proxy = ConnectProxy.requiring("svc")) {
+      // Through HTTPS_PROXY's tunnel, to a host name only the proxy knows (so only a handshake through the tunnel
+      // can see the certificate, as with a TLS-inspecting proxy's own): the same.
+      try (ConnectProxy proxy = ConnectProxy.requiring("svc").knowing("avatars.internal", "127.0.0.1")) {
         int before = https.accepted();
         Path proxied = Files.createDirectory(dir.resolve("proxied"));
         Files.writeString(proxied.resolve(".env"), "HTTPS_PROXY=http://svc:s3cr3t@127.0.0.1:" + proxy.port() + "\n");
-        Result through = world.runJar(proxied, TIMEOUT, jvm, "--endpoint-url", endpoint).expectExit(3);
-        assertTrue(through.err().contains("is not trusted"), through.err());
+        Result through = world.runJar(proxied, TIMEOUT, jvm, "--endpoint-url", "https://avatars.internal:" + https.port())
+            .expectExit(3);
+        assertTrue(through.err().contains("the TLS certificate of avatars.internal:" + https.port() + " is not trusted"),
+            through.err());
         assertTrue(https.accepted() - before <= 3, client + ": " + (https.accepted() - before) + " handshakes");
-        assertTrue(proxy.tunnels().stream().allMatch(t -> t.equals("127.0.0.1:" + https.port() + " svc")),
+        assertFalse(proxy.tunnels().isEmpty());
+        assertTrue(proxy.tunnels().stream().allMatch(t -> t.equals("avatars.internal:" + https.port() + " svc")),
             proxy.tunnels().toString());
       }
       assertEquals(rowsBefore, world.paths());

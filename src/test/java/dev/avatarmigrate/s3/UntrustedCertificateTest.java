@@ -5,18 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.avatarmigrate.config.HttpsProxy;
 import dev.avatarmigrate.engine.StoreFailure;
 import dev.avatarmigrate.testing.SelfSignedTls;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.util.ArrayDeque;
+import java.util.Base64;
 import java.util.Deque;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLServerSocket;
@@ -126,6 +132,65 @@ class UntrustedCertificateTest {
       call(answered, server.port());
       assertThrows(IOException.class, () -> call(answered, server.port()));
     }
+  }
+
+  @Test
+  void theJdksHandshakeGoesThroughTheProxysTunnelAndAProxyThatRefusesGivesNoAnswer(@TempDir Path dir)
+      throws Exception {
+    SSLContext endpoint = SelfSignedTls.create(dir).serverContext();
+    // A proxy whose 200 has no reason phrase, which then speaks TLS as the endpoint with an untrusted certificate.
+    try (ServerSocket proxy = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread serve = new Thread(() -> {
+        try (Socket client = proxy.accept()) {
+          String head = readHead(client);
+          assertTrue(head.startsWith("CONNECT avatars.internal:443 HTTP/1.1\r\n"), head);
+          assertTrue(head.contains("Proxy-Authorization: Basic "
+              + Base64.getEncoder().encodeToString("svc:pw".getBytes(StandardCharsets.UTF_8))), head);
+          client.getOutputStream().write("HTTP/1.1 200\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          try (SSLSocket tls = (SSLSocket) endpoint.getSocketFactory().createSocket(client, null, true)) {
+            tls.setUseClientMode(false);
+            tls.startHandshake();
+          }
+        } catch (IOException expected) {
+          // the client refuses the certificate
+        }
+      });
+      serve.setDaemon(true);
+      serve.start();
+      HttpsProxy via = new HttpsProxy("http", "127.0.0.1", proxy.getLocalPort(), "svc", "pw");
+      Optional<Throwable> why = UntrustedCertificate.probe("avatars.internal", 443, via);
+      assertTrue(why.isPresent());
+      assertTrue(why.get().getMessage().contains("PKIX"), why.get().getMessage());
+    }
+    // A 407: no answer, retried as before.
+    try (ServerSocket proxy = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread serve = new Thread(() -> {
+        try (Socket client = proxy.accept()) {
+          readHead(client);
+          client.getOutputStream().write(("HTTP/1.1 407 Proxy Authentication Required\r\n"
+              + "Proxy-Authenticate: Basic realm=\"corp\"\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException ignored) {
+          // the client has gone
+        }
+      });
+      serve.setDaemon(true);
+      serve.start();
+      HttpsProxy via = new HttpsProxy("http", "127.0.0.1", proxy.getLocalPort(), null, null);
+      assertEquals(Optional.empty(), UntrustedCertificate.probe("avatars.internal", 443, via));
+    }
+  }
+
+  private static String readHead(Socket client) throws IOException {
+    StringBuilder head = new StringBuilder();
+    InputStream in = client.getInputStream();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   private static void call(SdkHttpClient client, int port) throws IOException {

@@ -311,7 +311,10 @@ public final class AvatarWorld {
     command.addAll(List.of("-jar", jar().toString()));
     command.addAll(List.of(args(options)));
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_") || k.startsWith("AVATARMIGRATE_"));
+    // The run's settings are this world's and its .env's alone: not the AWS, database or proxy settings of the
+    // machine the tests run on.
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_") || k.startsWith("AVATARMIGRATE_")
+        || k.equalsIgnoreCase("HTTPS_PROXY") || k.equalsIgnoreCase("HTTP_PROXY") || k.equalsIgnoreCase("NO_PROXY"));
     pb.environment().putAll(env());
     return pb;
   }

@@ -10,7 +10,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -22,6 +24,7 @@ public final class ConnectProxy implements AutoCloseable {
   private final ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
   private final List<String> tunnels = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
+  private final Map<String, String> names = new ConcurrentHashMap<>();
   private final String requiredUser;
 
   private ConnectProxy(String requiredUser) throws IOException {
@@ -41,6 +44,15 @@ public final class ConnectProxy implements AutoCloseable {
 
   public int port() {
     return listener.getLocalPort();
+  }
+
+  /**
+   * A host name only this proxy knows (as a corporate proxy resolves names its clients cannot): tunnels to it go
+   * to {@code address}.
+   */
+  public ConnectProxy knowing(String name, String address) {
+    names.put(name, address);
+    return this;
   }
 
   /** One entry per tunnel: {@code host:port user}. */
@@ -89,7 +101,8 @@ public final class ConnectProxy implements AutoCloseable {
       }
       tunnels.add(requestLine[1] + " " + user);
       int colon = requestLine[1].lastIndexOf(':');
-      Socket upstream = new Socket(requestLine[1].substring(0, colon), Integer.parseInt(requestLine[1].substring(colon + 1)));
+      String host = requestLine[1].substring(0, colon);
+      Socket upstream = new Socket(names.getOrDefault(host, host), Integer.parseInt(requestLine[1].substring(colon + 1)));
       open.add(upstream);
       out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
