@@ -44,16 +44,20 @@ import picocli.CommandLine.Spec;
         "1:Finished, but some objects failed, conflicted or have dangling rows; the report says which, a re-run"
             + " retries.",
         "2:Usage or configuration error (arguments, .env, options); nothing was contacted.",
-        "3:A bucket, credential, table, column, the run lock, the database or the report is unusable; the message names it.",
+        "3:A bucket, credential, endpoint certificate, table, column, the run lock, the database or the report is"
+            + " unusable; the message names it.",
         "130:Stopped by Ctrl-C (143: by SIGTERM); in-flight objects finished. Run again to complete."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  avatarMigrate legacy-s3 production-s3 update_db",
         "  avatarMigrate --dry-run --report plan.jsonl legacy-s3 production-s3 update_db",
-        "  avatarMigrate s3://legacy-s3/image/ s3://production-s3/avatar/ jdbc:mariadb://db:3306/app --method sync",
+        "  avatarMigrate s3://legacy-s3/image/ s3://production-s3/avatar/ \\",
+        "      jdbc:mariadb://db:3306/app --method sync",
         "",
-        "Database login: DB_HOST, DB_PORT, DB_USER, DB_PASSWORD. AWS: the SDK's default chain (AWS_ACCESS_KEY_ID,",
-        "AWS_PROFILE, SSO, instance role). Precedence: flags > environment > .env > defaults."})
+        "Database login: DB_HOST, DB_PORT, DB_USER, DB_PASSWORD.",
+        "AWS credentials: the SDK's chain (keys, AWS_PROFILE, SSO, instance role).",
+        "Proxy: HTTPS_PROXY and NO_PROXY, for S3 and for the credential requests.",
+        "Precedence: flags > environment > .env > defaults."})
 public final class AvatarMigrateCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "Legacy bucket name, or s3://bucket/prefix/.")

@@ -12,7 +12,10 @@ public final class ExitCodes {
   public static final int INCOMPLETE = 1;
   /** Usage or configuration error, found before any network call. */
   public static final int USAGE = 2;
-  /** A bucket, credential, table, column, the run lock, the database or the report file is unusable. */
+  /**
+   * A bucket, credential, endpoint certificate, table, column, the run lock, the database or the report file is
+   * unusable.
+   */
   public static final int UNUSABLE = 3;
   /** Stopped by Ctrl-C (SIGINT); in-flight objects finished their steps; a re-run completes the job. */
   public static final int INTERRUPTED = 130;
