@@ -6,11 +6,11 @@ import dev.avatarmigrate.config.ConfigSource;
 import dev.avatarmigrate.config.CopySettings;
 import dev.avatarmigrate.config.DatabaseTarget;
 import dev.avatarmigrate.config.HttpsProxy;
-import dev.avatarmigrate.config.SdkProxy;
 import dev.avatarmigrate.config.Identifier;
 import dev.avatarmigrate.config.Method;
 import dev.avatarmigrate.config.OnConflict;
 import dev.avatarmigrate.config.S3Settings;
+import dev.avatarmigrate.config.SdkProxy;
 import dev.avatarmigrate.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -214,15 +214,14 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
     URI endpoint = Options.endpoint(endpointUrl);
     String accessKeyId = config.get("AWS_ACCESS_KEY_ID").orElse(null);
     String secretAccessKey = config.get("AWS_SECRET_ACCESS_KEY").orElse(null);
-    boolean staticKeys = accessKeyId != null && !accessKeyId.isBlank() && secretAccessKey != null
-        && !secretAccessKey.isBlank();
     S3Settings s3 = new S3Settings(endpoint, blankToNull(region), blankToNull(profile),
         pathStyle != null ? pathStyle : config.get("AVATARMIGRATE_PATH_STYLE")
             .map(v -> Options.bool("AVATARMIGRATE_PATH_STYLE", v)).orElse(endpointUrl != null),
         accessKeyId, secretAccessKey,
         config.get("AWS_SESSION_TOKEN").orElse(null), HttpsProxy.resolve(config, endpoint, blankToNull(region)),
         // HTTPS_PROXY is read (and a malformed one refused) only where a request will use it.
-        blankToNull(profile) != null || !staticKeys ? SdkProxy.resolve(config) : null);
+        blankToNull(profile) != null || !S3Settings.staticKeys(accessKeyId, secretAccessKey)
+            ? SdkProxy.resolve(config) : null);
     CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), Options.storageClass(storageClass),
         Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), Options.acl(acl));
     return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),

@@ -23,6 +23,11 @@ public record S3Settings(
     SdkProxy sdkProxy) {
 
   public boolean hasStaticKeys() {
+    return staticKeys(accessKeyId, secretAccessKey);
+  }
+
+  /** Keys given outright: both the key id and the secret, not blank. */
+  public static boolean staticKeys(String accessKeyId, String secretAccessKey) {
     return accessKeyId != null && !accessKeyId.isBlank() && secretAccessKey != null && !secretAccessKey.isBlank();
   }
 

@@ -35,7 +35,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  *
  * <p>It is the cause of the {@link SdkClientException} the HTTP client throws, in place of the handshake's
  * IOException, which the SDK would retry; nothing in its causes is an IOException (the handshake's failure is
- * kept as a suppressed exception, for {@code -v}).
+ * kept as a suppressed exception; the message carries its first line).
  */
 final class UntrustedCertificate extends RuntimeException {
   private static final int PROBE_TIMEOUT_MILLIS = 5000;

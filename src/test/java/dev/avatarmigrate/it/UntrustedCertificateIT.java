@@ -60,10 +60,9 @@ class UntrustedCertificateIT {
         int before = https.accepted();
         Path proxied = Files.createDirectory(dir.resolve("proxied"));
         Files.writeString(proxied.resolve(".env"), "HTTPS_PROXY=http://svc:s3cr3t@127.0.0.1:" + proxy.port() + "\n");
-        Result through = world.runJar(proxied, TIMEOUT, jvm, "--endpoint-url", "https://avatars.internal:" + https.port())
-            .expectExit(3);
-        assertTrue(through.err().contains("the TLS certificate of avatars.internal:" + https.port() + " is not trusted"),
-            through.err());
+        String internal = "avatars.internal:" + https.port();
+        Result through = world.runJar(proxied, TIMEOUT, jvm, "--endpoint-url", "https://" + internal).expectExit(3);
+        assertTrue(through.err().contains("the TLS certificate of " + internal + " is not trusted"), through.err());
         assertTrue(https.accepted() - before <= 3, client + ": " + (https.accepted() - before) + " handshakes");
         assertFalse(proxy.tunnels().isEmpty());
         assertTrue(proxy.tunnels().stream().allMatch(t -> t.equals("avatars.internal:" + https.port() + " svc")),

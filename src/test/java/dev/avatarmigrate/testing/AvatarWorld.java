@@ -313,8 +313,9 @@ public final class AvatarWorld {
     ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
     // The run's settings are this world's and its .env's alone: not the AWS, database or proxy settings of the
     // machine the tests run on.
-    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_") || k.startsWith("AVATARMIGRATE_")
-        || k.equalsIgnoreCase("HTTPS_PROXY") || k.equalsIgnoreCase("HTTP_PROXY") || k.equalsIgnoreCase("NO_PROXY"));
+    pb.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("DB_")
+        || k.startsWith("AVATARMIGRATE_") || k.equalsIgnoreCase("HTTPS_PROXY") || k.equalsIgnoreCase("HTTP_PROXY")
+        || k.equalsIgnoreCase("NO_PROXY"));
     pb.environment().putAll(env());
     return pb;
   }

@@ -102,7 +102,8 @@ public final class ConnectProxy implements AutoCloseable {
       tunnels.add(requestLine[1] + " " + user);
       int colon = requestLine[1].lastIndexOf(':');
       String host = requestLine[1].substring(0, colon);
-      Socket upstream = new Socket(names.getOrDefault(host, host), Integer.parseInt(requestLine[1].substring(colon + 1)));
+      int port = Integer.parseInt(requestLine[1].substring(colon + 1));
+      Socket upstream = new Socket(names.getOrDefault(host, host), port);
       open.add(upstream);
       out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
