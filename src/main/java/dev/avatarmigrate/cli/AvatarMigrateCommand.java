@@ -94,6 +94,11 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
       description = "Copy workers, and the size of the HTTP connection pool.")
   String concurrency;
 
+  @Option(names = "--max-rate", defaultValue = "0", paramLabel = "N",
+      description = "At most N objects a second (copies, row rewrites and deletes follow), to go gently on S3 and"
+          + " the database while the service runs; 0: no limit. Not applied to --dry-run.")
+  String maxRate;
+
   @Option(names = "--on-conflict", defaultValue = "skip", paramLabel = "skip|overwrite",
       description = "A different object already at the target key: skip leaves both and reports it.")
   String onConflict;
@@ -226,6 +231,7 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
         Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), Options.acl(acl));
     return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),
         Options.choice("--method", method, Method.class), Options.positive("--concurrency", concurrency, 1024),
+        Options.rate("--max-rate", maxRate),
         Options.choice("--on-conflict", onConflict, OnConflict.class), dryRun, keepSource, report, s3, copy);
   }
 

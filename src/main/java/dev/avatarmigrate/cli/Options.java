@@ -16,6 +16,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 final class Options {
   private static final long MIN_PART = 5L << 20; // 5 MiB: S3's smallest part (but the last)
   private static final long MAX_PART = 512L << 20; // 512 MiB: few parts, each retried cheaply
+  private static final int MAX_RATE = 1_000_000; // far above what one machine moves; a typo's zeros stop here
 
   private Options() {}
 
@@ -38,6 +39,19 @@ final class Options {
       return n;
     } catch (NumberFormatException e) {
       throw new ConfigException(option + " '" + value + "' is not a whole number");
+    }
+  }
+
+  /** Objects a second, 0 for no limit. */
+  static int rate(String option, String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < 0 || n > MAX_RATE) {
+        throw new ConfigException(option + " must be 0 (no limit) or 1 to " + MAX_RATE + " objects a second, not " + n);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(option + " '" + value + "' is not a whole number of objects a second");
     }
   }
 

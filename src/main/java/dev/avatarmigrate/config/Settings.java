@@ -2,7 +2,11 @@ package dev.avatarmigrate.config;
 
 import java.nio.file.Path;
 
-/** Everything one run needs, resolved once from flags, environment, {@code .env} and defaults. */
+/**
+ * Everything one run needs, resolved once from flags, environment, {@code .env} and defaults.
+ *
+ * @param maxRate at most this many objects a second ({@code --max-rate}); 0: no limit
+ */
 public record Settings(
     BucketLocation source,
     BucketLocation target,
@@ -12,6 +16,7 @@ public record Settings(
     Identifier column,
     Method method,
     int concurrency,
+    int maxRate,
     OnConflict onConflict,
     boolean dryRun,
     boolean keepSource,
@@ -24,6 +29,7 @@ public record Settings(
     return "source=" + source + " target=" + target + " database=" + database.displayUrl()
         + " user=" + database.user() + " table=" + table + " column=" + column + " match=" + match
         + " method=" + method.name().toLowerCase(java.util.Locale.ROOT) + " concurrency=" + concurrency
+        + " maxRate=" + (maxRate == 0 ? "none" : maxRate + "/s")
         + " onConflict=" + onConflict.name().toLowerCase(java.util.Locale.ROOT) + " dryRun=" + dryRun
         + " keepSource=" + keepSource + " report=" + (report == null ? "none" : report)
         + " multipartThreshold=" + ByteSize.format(copy.multipartThreshold())

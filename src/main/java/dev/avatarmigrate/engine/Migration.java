@@ -18,9 +18,16 @@ public final class Migration {
   private final PathTable table;
   private final MigrationListener listener;
   private final SummaryCounter counter;
+  private final Pace.Clock clock;
 
   public Migration(Settings settings, ObjectStore store, PathTable table, MigrationListener listener) {
+    this(settings, store, table, listener, Pace.SYSTEM);
+  }
+
+  /** @param clock what {@code --max-rate} waits on */
+  Migration(Settings settings, ObjectStore store, PathTable table, MigrationListener listener, Pace.Clock clock) {
     this.settings = settings;
+    this.clock = clock;
     this.counter = new SummaryCounter(settings.dryRun());
     this.store = store;
     this.table = table;
@@ -46,8 +53,10 @@ public final class Migration {
     MovePlan plan = checkBuckets(planned, sources);
     PathTable.TableCheck check = checkTable();
 
+    // A dry run writes nothing, so it is not held to --max-rate.
+    Pace pace = settings.maxRate() == 0 || settings.dryRun() ? Pace.none() : Pace.perSecond(settings.maxRate(), clock);
     MoveRun run = new MoveRun(new MoveSteps(store, table, plan, check.maxPathLength()), store, plan, sources,
-        settings.concurrency(), listener, stop);
+        settings.concurrency(), pace, listener, stop);
     listener.phase(settings.dryRun() ? "planning (dry run: nothing is written)" : "moving");
     if (settings.method() == Method.SYNC) {
       new SyncPipeline(run).run();
@@ -55,6 +64,10 @@ public final class Migration {
       new ObjectPipeline(run).run();
     }
     stop.rethrowFatal();
+    if (pace.limits()) {
+      listener.note("--max-rate " + pace.perSecond() + ": waited " + seconds(pace.waitedNanos())
+          + " in all to keep to " + pace.perSecond() + " objects a second");
+    }
 
     if (!stop.requested()) {
       listener.phase("checking rows left with legacy paths");
@@ -67,6 +80,10 @@ public final class Migration {
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     return counter.summary(settings.dryRun(), stop.interrupted(), elapsed);
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.1f s", nanos / 1e9);
   }
 
   /**

@@ -2,7 +2,8 @@ package dev.avatarmigrate.engine;
 
 /**
  * What every stage of one run shares: the safety-ordered steps, the store, the plan, the listing of the
- * sources, the pool size, the listener that hears every outcome, and the signal that stops the run.
+ * sources, the pool size, the pace objects are started at, the listener that hears every outcome, and the
+ * signal that stops the run.
  */
 record MoveRun(
     MoveSteps steps,
@@ -10,5 +11,6 @@ record MoveRun(
     MovePlan plan,
     SourceListing sources,
     int concurrency,
+    Pace pace,
     MigrationListener listener,
     StopSignal stop) {}

@@ -33,6 +33,7 @@ final class ObjectPipeline {
   private final MovePlan plan;
   private final SourceListing sources;
   private final int concurrency;
+  private final Pace pace;
   private final MigrationListener listener;
   private final StopSignal stop;
   private final KeyRange targetRange;
@@ -44,6 +45,7 @@ final class ObjectPipeline {
     this.plan = run.plan();
     this.sources = run.sources();
     this.concurrency = run.concurrency();
+    this.pace = run.pace();
     this.listener = run.listener();
     this.stop = run.stop();
     this.targetRange = KeyRange.target(run.store(), run.plan());
@@ -90,7 +92,7 @@ final class ObjectPipeline {
       }
       Map<String, StoredObject> atTarget = listTarget(matched);
       for (StoredObject o : matched) {
-        if (stop.requested()) {
+        if (stop.requested() || !pace.await(stop)) {
           return false;
         }
         putUninterruptibly(work, new Work(o, atTarget.get(mapping.targetKey(o.key()))));

@@ -37,6 +37,7 @@ final class SyncPipeline {
   private final MovePlan plan;
   private final SourceListing sources;
   private final int concurrency;
+  private final Pace pace;
   private final MigrationListener listener;
   private final StopSignal stop;
   private final KeyRange targetRange;
@@ -47,6 +48,7 @@ final class SyncPipeline {
     this.plan = run.plan();
     this.sources = run.sources();
     this.concurrency = run.concurrency();
+    this.pace = run.pace();
     this.listener = run.listener();
     this.stop = run.stop();
     this.targetRange = KeyRange.target(run.store(), run.plan());
@@ -116,9 +118,12 @@ final class SyncPipeline {
       Map<String, StoredObject> before = targetRange.list(from, wanted);
 
       // Step 1: copy what is missing, on the pool. A copy not yet started when the run is stopped is skipped
-      // (null): it gets no outcome, and a re-run picks it up.
+      // (null, or not submitted): it gets no outcome, and a re-run picks it up.
       List<Future<Step<Copied>>> futures = new ArrayList<>(chunk.size());
       for (StoredObject o : chunk) {
+        if (!pace.await(stop)) {
+          break;
+        }
         StoredObject listed = before.get(mapping.targetKey(o.key()));
         futures.add(copies.submit(() -> stop.requested() ? null
             : steps.copy(o, listed != null && CopyRule.needsHead(o, listed)

@@ -106,6 +106,17 @@ class CliTest {
   }
 
   @Test
+  void aNegativeMaxRateIsAUsageError() {
+    assertUsageError(run(valid("--max-rate", "-1")), "--max-rate must be 0 (no limit) or 1 to");
+  }
+
+  @Test
+  void aMaxRateFromTheEnvironmentThatIsNotANumberIsAUsageErrorNamingTheVariable() {
+    assertUsageError(run(Map.of("AVATARMIGRATE_MAX_RATE", "fast"), VALID),
+        "--max-rate 'fast' is not a whole number of objects a second (the value comes from AVATARMIGRATE_MAX_RATE");
+  }
+
+  @Test
   void aMultipartThresholdThatIsNotASizeIsAUsageError() {
     assertUsageError(run(valid("--multipart-threshold", "abc")), "'abc' is not a size");
   }

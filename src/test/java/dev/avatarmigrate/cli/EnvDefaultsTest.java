@@ -13,6 +13,7 @@ class EnvDefaultsTest {
       "--on-conflict, AVATARMIGRATE_ON_CONFLICT",
       "--table, AVATARMIGRATE_TABLE",
       "--concurrency, AVATARMIGRATE_CONCURRENCY",
+      "--max-rate, AVATARMIGRATE_MAX_RATE",
       "--multipart-threshold, AVATARMIGRATE_MULTIPART_THRESHOLD",
       "--sse-kms-key-id, AVATARMIGRATE_SSE_KMS_KEY_ID",
       "--path-style, AVATARMIGRATE_PATH_STYLE"})

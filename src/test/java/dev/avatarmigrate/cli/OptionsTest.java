@@ -71,6 +71,17 @@ class OptionsTest {
   }
 
   @Test
+  void aMaxRateIsZeroForNoLimitOrAWholeNumberOfObjectsASecond() {
+    assertEquals(0, Options.rate("--max-rate", "0"));
+    assertEquals(250, Options.rate("--max-rate", " 250 "));
+    assertEquals("--max-rate must be 0 (no limit) or 1 to 1000000 objects a second, not -5",
+        assertThrows(ConfigException.class, () -> Options.rate("--max-rate", "-5")).getMessage());
+    assertThrows(ConfigException.class, () -> Options.rate("--max-rate", "1000001"));
+    assertEquals("--max-rate '10/s' is not a whole number of objects a second",
+        assertThrows(ConfigException.class, () -> Options.rate("--max-rate", "10/s")).getMessage());
+  }
+
+  @Test
   void aPortIsBetweenOneAnd65535() {
     assertEquals(3306, Options.port("3306"));
     assertEquals(1, Options.port("1"));

@@ -78,6 +78,7 @@ class SettingsPrecedenceTest {
     assertEquals("path", s.column().name());
     assertEquals("avatar-", s.match());
     assertEquals(32, s.concurrency());
+    assertEquals(0, s.maxRate());
     assertEquals(Method.OBJECT, s.method());
     assertEquals(OnConflict.SKIP, s.onConflict());
     assertNull(s.s3().region());
@@ -101,6 +102,7 @@ class SettingsPrecedenceTest {
         AVATARMIGRATE_METHOD=sync
         AVATARMIGRATE_ON_CONFLICT=overwrite
         AVATARMIGRATE_MULTIPART_THRESHOLD=64MiB
+        AVATARMIGRATE_MAX_RATE=200
         DB_HOST=db.dotenv
         DB_PORT=3307
         DB_USER=app
@@ -112,6 +114,7 @@ class SettingsPrecedenceTest {
     assertEquals(Method.SYNC, s.method());
     assertEquals(OnConflict.OVERWRITE, s.onConflict());
     assertEquals(64L << 20, s.copy().multipartThreshold());
+    assertEquals(200, s.maxRate());
     assertEquals("jdbc:mariadb://db.dotenv:3307/update_db", s.database().jdbcUrl());
     assertEquals("app", s.database().user());
   }

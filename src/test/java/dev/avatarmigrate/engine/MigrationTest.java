@@ -71,8 +71,13 @@ class MigrationTest {
 
   private static Settings settings(Method method, OnConflict onConflict, boolean dryRun, boolean keepSource,
       String sse, int concurrency) {
+    return settings(method, onConflict, dryRun, keepSource, sse, concurrency, 0);
+  }
+
+  private static Settings settings(Method method, OnConflict onConflict, boolean dryRun, boolean keepSource,
+      String sse, int concurrency, int maxRate) {
     return new Settings(SOURCE, TARGET, DatabaseTarget.parse("update_db", "127.0.0.1", 3306, "root", null),
-        "avatar-", new Identifier("avatars"), new Identifier("path"), method, concurrency, onConflict, dryRun,
+        "avatar-", new Identifier("avatars"), new Identifier("path"), method, concurrency, maxRate, onConflict, dryRun,
         keepSource,
         null, new S3Settings(null, null, null, false, null, null, null, null, null),
         new CopySettings(5L << 30, 512L << 20, null, sse, null, null));
@@ -808,6 +813,97 @@ class MigrationTest {
     assertTrue(store.log().all().stream().noneMatch(o -> o.what().startsWith("rewrite") && o.keys().contains(tooLong)));
     assertMoved(fits);
     assertEquals(1, summary.failed());
+  }
+
+  // ---- --max-rate ---------------------------------------------------------------------------------
+
+  /** Time that moves only when the pace sleeps; it can ask the run to stop once a moment is reached. */
+  private static final class VirtualClock implements Pace.Clock {
+    private long now;
+    private long stopAt = Long.MAX_VALUE;
+    private StopSignal stop;
+
+    @Override
+    public synchronized long nanoTime() {
+      return now;
+    }
+
+    @Override
+    public synchronized void sleep(long nanos) {
+      now += nanos;
+      if (now >= stopAt) {
+        stop.request();
+      }
+    }
+
+    synchronized long now() {
+      return now;
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void maxRateStartsTheObjectsOneIntervalApartAndSaysHowLongItWaited(Method method) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      keys.add(legacy("avatar-" + i + ".png"));
+    }
+    VirtualClock clock = new VirtualClock();
+
+    RunSummary summary = new Migration(settings(method, OnConflict.SKIP, false, false, null, 4, 10), store, table,
+        events, clock).run(new StopSignal());
+
+    keys.forEach(this::assertMoved);
+    assertTrue(summary.complete());
+    // The first object starts at once, each of the other 29 a tenth of a second after the one before.
+    assertEquals(29 * 100_000_000L, clock.now());
+    assertTrue(events.notes.contains("--max-rate 10: waited 2.9 s in all to keep to 10 objects a second"),
+        () -> events.notes.toString());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aStopWhileWaitingForThePaceStartsNoFurtherObjectAndTheStartedOnesFinish(Method method) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      keys.add(legacy(String.format("avatar-%02d.png", i))); // listed in this order
+    }
+    StopSignal stop = new StopSignal();
+    VirtualClock clock = new VirtualClock();
+    clock.stop = stop;
+    clock.stopAt = 450_000_000L; // while waiting for the sixth object's turn
+
+    RunSummary summary = new Migration(settings(method, OnConflict.SKIP, false, false, null, 4, 10), store, table,
+        events, clock).run(stop);
+
+    assertTrue(summary.interrupted());
+    // Five were handed out before the stop; a worker that sees the stop before taking one leaves it untouched.
+    assertTrue(summary.copied() <= 5, () -> "copied " + summary.copied());
+    assertEquals(summary.copied(), summary.deleted());
+    for (String k : keys.subList(0, 5)) {
+      if (store.exists(SRC, k)) {
+        assertUntouched(k, 1);
+      } else {
+        assertMoved(k);
+      }
+    }
+    keys.subList(5, 30).forEach(k -> assertUntouched(k, 1));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aDryRunIsNotHeldToTheMaxRate(Method method) {
+    for (int i = 1; i <= 30; i++) {
+      legacy("avatar-" + i + ".png");
+    }
+    VirtualClock clock = new VirtualClock();
+
+    RunSummary summary = new Migration(settings(method, OnConflict.SKIP, true, false, null, 4, 10), store, table,
+        events, clock).run(new StopSignal());
+
+    assertEquals(30, summary.wouldCopy());
+    assertEquals(0, clock.now());
+    assertEquals(List.of(), store.log().writes());
   }
 
   // ---- scale and ordering ------------------------------------------------------------------------

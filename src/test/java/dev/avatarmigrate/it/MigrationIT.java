@@ -200,6 +200,24 @@ class MigrationIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"object", "sync"})
+  void maxRatePacesTheRunAndEverythingStillMoves(String method) {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(30);
+
+    Result r = w.run("--method", method, "--max-rate", "40", "-v").expectExit(0);
+
+    assertEquals(30, r.count("copied"));
+    assertEquals(30, r.count("deleted"));
+    assertTrue(r.err().contains("maxRate=40/s"), r.err());
+    // How long it waited is the pace's business (and this machine's); that it waited is what the flag promises.
+    assertTrue(r.err().matches("(?s).*--max-rate 40: waited [0-9.]+ s in all to keep to 40 objects a second.*"),
+        r.err());
+    assertEquals(0, w.objects(w.legacy).size());
+    assertTrue(w.paths().stream().allMatch(p -> p.startsWith("avatar/")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
   void reportHasOneLinePerObjectAndASummary(String method, @TempDir Path dir) throws Exception {
     AvatarWorld w = AvatarWorld.create();
     w.seedAvatars(5);
