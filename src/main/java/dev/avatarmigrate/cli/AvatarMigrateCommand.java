@@ -14,6 +14,7 @@ import dev.avatarmigrate.config.SdkProxy;
 import dev.avatarmigrate.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -83,6 +84,12 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
 
   @Option(names = "--column", defaultValue = "path", description = "Column holding the paths.")
   String column;
+
+  @Option(names = "--replica", paramLabel = "HOST[:PORT]|URL", split = ",", hideParamSyntax = true,
+      description = "A replica of the database that readers use: a source is deleted only once every replica shows"
+          + " its rows rewritten. Repeat, or separate with commas. HOST[:PORT] means the DATABASE's name and login"
+          + " there; or a jdbc:mariadb:// URL.")
+  List<String> replicas;
 
   @Option(names = "--dry-run", description = "List, compare and report what would happen; write nothing anywhere.")
   boolean dryRun;
@@ -215,6 +222,7 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
     }
     DatabaseTarget db = DatabaseTarget.parse(database, config.get("DB_HOST", "127.0.0.1"),
         Options.port(config.get("DB_PORT", "3306")), config.get("DB_USER", "root"), config.get("DB_PASSWORD").orElse(null));
+    List<DatabaseTarget> replicaTargets = Options.replicas(replicas, db);
     long threshold = Options.multipartThreshold(multipartThreshold);
     URI endpoint = Options.endpoint(endpointUrl);
     String accessKeyId = config.get("AWS_ACCESS_KEY_ID").orElse(null);
@@ -229,7 +237,7 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
             ? SdkProxy.resolve(config) : null);
     CopySettings copy = new CopySettings(threshold, Options.partSize(threshold), Options.storageClass(storageClass),
         Options.sse(sse, sseKmsKeyId), blankToNull(sseKmsKeyId), Options.acl(acl));
-    return new Settings(src, dst, db, match, new Identifier(table), new Identifier(column),
+    return new Settings(src, dst, db, replicaTargets, match, new Identifier(table), new Identifier(column),
         Options.choice("--method", method, Method.class), Options.positive("--concurrency", concurrency, 1024),
         Options.rate("--max-rate", maxRate),
         Options.choice("--on-conflict", onConflict, OnConflict.class), dryRun, keepSource, report, s3, copy);

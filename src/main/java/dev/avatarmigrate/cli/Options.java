@@ -3,11 +3,14 @@ package dev.avatarmigrate.cli;
 import dev.avatarmigrate.config.ByteSize;
 import dev.avatarmigrate.config.ConfigException;
 import dev.avatarmigrate.config.CopySettings;
+import dev.avatarmigrate.config.DatabaseTarget;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.s3.model.ObjectCannedACL;
 import software.amazon.awssdk.services.s3.model.StorageClass;
@@ -53,6 +56,53 @@ final class Options {
     } catch (NumberFormatException e) {
       throw new ConfigException(option + " '" + value + "' is not a whole number of objects a second");
     }
+  }
+
+  /**
+   * The {@code --replica} values: {@code HOST[:PORT]} (the primary's database name and login on that server, port
+   * 3306 unless given) or a {@code jdbc:mariadb://} URL.
+   */
+  static List<DatabaseTarget> replicas(List<String> values, DatabaseTarget primary) {
+    if (values == null) {
+      return List.of();
+    }
+    List<DatabaseTarget> replicas = new ArrayList<>();
+    for (String raw : values) {
+      String value = raw.trim();
+      if (value.isEmpty()) {
+        continue;
+      }
+      DatabaseTarget replica;
+      if (value.startsWith("jdbc:")) {
+        replica = DatabaseTarget.parse(value, null, 3306, primary.user(), primary.password());
+      } else {
+        var m = HOST_PORT.matcher(value);
+        if (!m.matches()) {
+          throw new ConfigException("--replica '" + value + "' is not HOST[:PORT] or a jdbc:mariadb://host:3306/db URL");
+        }
+        int port = m.group(2) == null ? 3306 : replicaPort(value, m.group(2));
+        replica = DatabaseTarget.parse(primary.database(), m.group(1), port, primary.user(), primary.password());
+      }
+      if (replica.jdbcUrl().equals(primary.jdbcUrl())) {
+        throw new ConfigException("--replica " + replica.displayUrl() + " is the DATABASE itself: name its replicas");
+      }
+      replicas.add(replica);
+    }
+    return List.copyOf(replicas);
+  }
+
+  private static final Pattern HOST_PORT = Pattern.compile("([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\])(?::([0-9]+))?");
+
+  private static int replicaPort(String value, String port) {
+    try {
+      int n = Integer.parseInt(port);
+      if (n >= 1 && n <= 65535) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // too many digits: refused below
+    }
+    throw new ConfigException("--replica '" + value + "': " + port + " is not a port number (1-65535)");
   }
 
   static int port(String value) {

@@ -63,7 +63,7 @@ final class ReportWriter implements MigrationListener, AutoCloseable {
       line.put("error", "a different object is at the target (size " + c.existing().size() + ", ETag "
           + c.existing().etag() + "); both kept, rows untouched");
     } else if (o instanceof MoveOutcome.Failed f) {
-      line.put("rows", 0);
+      line.put("rows", f.rowsRewritten());
       line.put("stage", f.stage().label());
       line.put("error", f.reason());
     }

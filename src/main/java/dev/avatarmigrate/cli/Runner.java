@@ -2,6 +2,7 @@ package dev.avatarmigrate.cli;
 
 import dev.avatarmigrate.config.Settings;
 import dev.avatarmigrate.db.MariaDbPathTable;
+import dev.avatarmigrate.db.MariaDbReplicas;
 import dev.avatarmigrate.engine.MigrationListener;
 import dev.avatarmigrate.engine.Migration;
 import dev.avatarmigrate.engine.RunSummary;
@@ -58,8 +59,9 @@ final class Runner implements AvatarMigrateCommand.Run {
       Runtime.getRuntime().addShutdownHook(hook);
     }
     try (S3ObjectStore store = S3ObjectStore.open(settings.s3(), settings.concurrency());
-        MariaDbPathTable table = MariaDbPathTable.open(settings.database(), settings.table(), settings.column())) {
-      Migration migration = new Migration(settings, store, table, MigrationListener.all(listeners));
+        MariaDbPathTable table = MariaDbPathTable.open(settings.database(), settings.table(), settings.column());
+        MariaDbReplicas replicas = MariaDbReplicas.open(settings.replicas(), settings.table(), settings.column())) {
+      Migration migration = new Migration(settings, store, table, replicas, MigrationListener.all(listeners));
       console.startProgress(migration.progress());
       RunSummary summary;
       try {

@@ -58,6 +58,11 @@ public final class MariaDbPathTable implements PathTable {
     return check;
   }
 
+  /** As {@link #check}, for a table that is only read (a replica's): its UPDATE privilege is not probed. */
+  TableCheck checkForReading() {
+    return new TableInspector(connection, connections.target(), sql).inspect(false);
+  }
+
   @Override
   public synchronized void lockRun() {
     runLock = RunLock.take(connections, sql);

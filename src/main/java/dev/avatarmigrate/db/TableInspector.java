@@ -24,6 +24,14 @@ final class TableInspector {
   }
 
   TableCheck inspect() {
+    return inspect(true);
+  }
+
+  /**
+   * @param forUpdate false for a replica, which is only read: its UPDATE privilege is not probed, since even an
+   *     UPDATE that matches nothing may be logged there as a transaction of its own
+   */
+  TableCheck inspect(boolean forUpdate) {
     String db = target.database();
     String where = db + "." + sql.table();
     try {
@@ -69,7 +77,8 @@ final class TableInspector {
           indexed = rs.next();
         }
       }
-      return new TableCheck(indexed, sql.createIndex(), rows, maxLength, checkPrivileges(where));
+      return new TableCheck(indexed, sql.createIndex(), rows, maxLength,
+          forUpdate ? checkPrivileges(where) : checkSelect(where));
     } catch (SQLException e) {
       throw new PreflightException("cannot inspect table " + where + ": " + Connections.firstLine(e.getMessage()), e);
     }
@@ -81,14 +90,7 @@ final class TableInspector {
    */
   private String checkPrivileges(String where) throws SQLException {
     String grant = "GRANT SELECT, UPDATE ON " + where + " TO '" + target.user() + "'@'%';";
-    try (Statement s = c.createStatement()) {
-      s.executeQuery("SELECT " + sql.column().quoted() + " FROM " + sql.table().quoted() + " LIMIT 0").close();
-    } catch (SQLException e) {
-      if (e.getErrorCode() == NO_PRIVILEGE) {
-        throw new PreflightException("user '" + target.user() + "' may not SELECT and UPDATE " + where + ": " + grant, e);
-      }
-      throw e;
-    }
+    select("SELECT and UPDATE " + where + ": " + grant);
     try (Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE " + sql.table().quoted() + " SET " + sql.column().quoted() + " = "
           + sql.column().quoted() + " WHERE 1 = 0");
@@ -96,6 +98,25 @@ final class TableInspector {
     } catch (SQLException e) {
       if (e.getErrorCode() == NO_PRIVILEGE) {
         return "user '" + target.user() + "' may not UPDATE " + where + ": " + grant;
+      }
+      throw e;
+    }
+  }
+
+  /** The one privilege a replica needs; returns null (nothing refused) or throws. */
+  private String checkSelect(String where) throws SQLException {
+    select("SELECT " + where + " at " + target.displayUrl() + ": GRANT SELECT ON " + where + " TO '" + target.user()
+        + "'@'%';");
+    return null;
+  }
+
+  /** @param refused what the user may not do, and the GRANT to run, for the message */
+  private void select(String refused) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT " + sql.column().quoted() + " FROM " + sql.table().quoted() + " LIMIT 0").close();
+    } catch (SQLException e) {
+      if (e.getErrorCode() == NO_PRIVILEGE) {
+        throw new PreflightException("user '" + target.user() + "' may not " + refused, e);
       }
       throw e;
     }

@@ -19,14 +19,23 @@ public final class Migration {
   private final MigrationListener listener;
   private final SummaryCounter counter;
   private final Pace.Clock clock;
+  private final Replicas replicas;
 
   public Migration(Settings settings, ObjectStore store, PathTable table, MigrationListener listener) {
-    this(settings, store, table, listener, Pace.SYSTEM);
+    this(settings, store, table, Replicas.NONE, listener);
   }
 
-  /** @param clock what {@code --max-rate} waits on */
-  Migration(Settings settings, ObjectStore store, PathTable table, MigrationListener listener, Pace.Clock clock) {
+  /** @param replicas the database's replicas named by {@code --replica}: deletes wait until they show the rows */
+  public Migration(Settings settings, ObjectStore store, PathTable table, Replicas replicas,
+      MigrationListener listener) {
+    this(settings, store, table, replicas, listener, Pace.SYSTEM);
+  }
+
+  /** @param clock what {@code --max-rate} and the wait for replicas go by */
+  Migration(Settings settings, ObjectStore store, PathTable table, Replicas replicas, MigrationListener listener,
+      Pace.Clock clock) {
     this.settings = settings;
+    this.replicas = replicas;
     this.clock = clock;
     this.counter = new SummaryCounter(settings.dryRun());
     this.store = store;
@@ -55,7 +64,9 @@ public final class Migration {
 
     // A dry run writes nothing, so it is not held to --max-rate.
     Pace pace = settings.maxRate() == 0 || settings.dryRun() ? Pace.none() : Pace.perSecond(settings.maxRate(), clock);
-    MoveRun run = new MoveRun(new MoveSteps(store, table, plan, check.maxPathLength()), store, plan, sources,
+    MoveSteps steps = new MoveSteps(store, table, plan, check.maxPathLength(),
+        new ReplicaWait(replicas, clock, stop, listener));
+    MoveRun run = new MoveRun(steps, store, plan, sources,
         settings.concurrency(), pace, listener, stop);
     listener.phase(settings.dryRun() ? "planning (dry run: nothing is written)" : "moving");
     if (settings.method() == Method.SYNC) {
@@ -144,6 +155,8 @@ public final class Migration {
       // A plan needs only SELECT; say now what would stop the real run.
       listener.warning(check.updateRefused() + " (the dry run goes on; a real run would stop here)");
     }
+    // Before the run lock: a replica that cannot be read stops the run before anything is written.
+    replicas.check().forEach(listener::warning);
     if (!settings.dryRun()) {
       table.lockRun();
     }

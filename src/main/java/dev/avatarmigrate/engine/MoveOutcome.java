@@ -36,7 +36,13 @@ public sealed interface MoveOutcome {
    * The object could not be moved; what was done is safe (at worst a verified copy whose rows were not
    * yet rewritten, or rows rewritten whose source was not yet deleted). A re-run retries it.
    */
-  record Failed(StoredObject source, String targetKey, Stage stage, String reason) implements MoveOutcome {
+  /** @param rowsRewritten rows already rewritten to the target (an object that stopped at its delete) */
+  record Failed(StoredObject source, String targetKey, Stage stage, String reason, int rowsRewritten)
+      implements MoveOutcome {
+    public Failed(StoredObject source, String targetKey, Stage stage, String reason) {
+      this(source, targetKey, stage, reason, 0);
+    }
+
     @Override
     public String name() {
       return "failed";

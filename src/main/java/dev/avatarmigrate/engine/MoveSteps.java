@@ -9,7 +9,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The safety order, in one place: <b>copy → verify → rows committed → source deleted</b>.
+ * The safety order, in one place: <b>copy → verify → rows committed → (every replica shows them) → source
+ * deleted</b>.
  *
  * <p>Each step takes the token the step before produced, and the tokens can only be made here: a source
  * delete ({@link #deleteSources}) accepts only {@link CommittedRows}, which only {@link #commitRows} makes,
@@ -32,13 +33,20 @@ public final class MoveSteps {
   private final PathTable table;
   private final MovePlan plan;
   private final int maxPathLength;
+  private final ReplicaWait replicas;
 
   /** @param maxPathLength the path column's length: a longer target path fails, it is never truncated */
   public MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength) {
+    this(store, table, plan, maxPathLength, ReplicaWait.none());
+  }
+
+  /** @param replicas what a delete waits for: the replicas showing the batch's rows rewritten */
+  MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength, ReplicaWait replicas) {
     this.store = store;
     this.table = table;
     this.plan = plan;
     this.maxPathLength = maxPathLength;
+    this.replicas = replicas;
   }
 
   /** Step 1's result: a copy made (or found identical, or simulated), not yet verified. */
@@ -109,6 +117,11 @@ public final class MoveSteps {
 
     public StoredObject source() {
       return verified.source();
+    }
+
+    /** Rows rewritten to the target (0 where a re-run finds them done already). */
+    public int rows() {
+      return rows;
     }
   }
 
@@ -348,7 +361,11 @@ public final class MoveSteps {
 
   // ---- Step 4: delete ----------------------------------------------------------------------------
 
-  /** Deletes the sources whose rows are committed, at most 1,000 a request, and reports each outcome. */
+  /**
+   * Deletes the sources whose rows are committed, at most 1,000 a request, and reports each outcome. With
+   * {@code --replica}, a batch's sources go only once no replica shows their old paths; a replica still behind
+   * when the wait ends keeps its sources, for a re-run.
+   */
   public List<MoveOutcome> deleteSources(List<CommittedRows> committed) {
     List<MoveOutcome> outcomes = new ArrayList<>(committed.size());
     if (plan.dryRun() || plan.keepSource()) {
@@ -359,11 +376,14 @@ public final class MoveSteps {
     }
     for (int from = 0; from < committed.size(); from += DELETE_BATCH) {
       List<CommittedRows> batch = committed.subList(from, Math.min(committed.size(), from + DELETE_BATCH));
+      // The rows' old paths are the source keys: a replica still showing one is still sending readers there.
+      Map<String, String> kept = replicas.await(batch.stream().map(c -> c.source().key()).toList());
       // Each source as it was copied: one rewritten since (its writer still uploads) is kept, not deleted unseen.
-      List<StoredObject> sources = batch.stream().map(CommittedRows::source).toList();
+      List<StoredObject> sources = batch.stream().map(CommittedRows::source)
+          .filter(s -> !kept.containsKey(s.key())).toList();
       Map<String, String> errors;
       try {
-        errors = store.delete(plan.sourceBucket(), sources).stream()
+        errors = sources.isEmpty() ? Map.of() : store.delete(plan.sourceBucket(), sources).stream()
             .collect(Collectors.toMap(ObjectStore.KeyError::key, MoveSteps::deleteFailure, (a, b) -> a));
       } catch (StoreFailure e) {
         if (e.kind() == StoreFailure.Kind.FATAL) {
@@ -374,10 +394,15 @@ public final class MoveSteps {
       Set<String> failedKeys = errors.keySet();
       for (CommittedRows c : batch) {
         String key = c.source().key();
-        outcomes.add(failedKeys.contains(key)
-            ? new MoveOutcome.Failed(c.source(), c.verified.targetKey(), Stage.DELETE,
-                "rows rewritten, but the source could not be deleted: " + errors.get(key))
-            : done(c, true));
+        if (kept.containsKey(key)) {
+          outcomes.add(new MoveOutcome.Failed(c.source(), c.verified.targetKey(), Stage.DELETE, kept.get(key),
+              c.rows));
+        } else {
+          outcomes.add(failedKeys.contains(key)
+              ? new MoveOutcome.Failed(c.source(), c.verified.targetKey(), Stage.DELETE,
+                  "rows rewritten, but the source could not be deleted: " + errors.get(key), c.rows)
+              : done(c, true));
+        }
       }
     }
     return outcomes;

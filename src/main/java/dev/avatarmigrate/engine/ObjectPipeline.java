@@ -176,7 +176,7 @@ final class ObjectPipeline {
     } catch (RuntimeException e) {
       stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
       batch.forEach(c -> listener.outcome(new MoveOutcome.Failed(c.source(),
-          plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage())));
+          plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage(), c.rows())));
       return;
     }
     // Outside the try: a listener that fails (the report's disk is full) must not be taken for a failed delete.

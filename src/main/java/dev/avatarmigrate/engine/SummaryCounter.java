@@ -45,8 +45,9 @@ public final class SummaryCounter implements MigrationListener {
       }
     } else if (outcome instanceof MoveOutcome.Conflict) {
       conflicts.increment();
-    } else if (outcome instanceof MoveOutcome.Failed) {
+    } else if (outcome instanceof MoveOutcome.Failed f) {
       failed.increment();
+      rowsRewritten.add(f.rowsRewritten()); // an object that stopped at its delete has its rows rewritten
     } else if (outcome instanceof MoveOutcome.Planned p) {
       (p.wouldCopy() ? wouldCopy : alreadyPresent).increment();
       rowsToRewrite.add(p.rowsToRewrite());

@@ -202,7 +202,7 @@ final class SyncPipeline {
       } catch (RuntimeException e) {
         stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
         committed.next().forEach(c -> outcomes.add(new MoveOutcome.Failed(c.source(),
-            plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage())));
+            plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage(), c.rows())));
       }
     } catch (RuntimeException e) {
       stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);

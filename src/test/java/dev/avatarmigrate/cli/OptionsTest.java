@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarmigrate.config.ConfigException;
+import dev.avatarmigrate.config.DatabaseTarget;
 import dev.avatarmigrate.config.Method;
 import dev.avatarmigrate.config.OnConflict;
 import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -79,6 +81,31 @@ class OptionsTest {
     assertThrows(ConfigException.class, () -> Options.rate("--max-rate", "1000001"));
     assertEquals("--max-rate '10/s' is not a whole number of objects a second",
         assertThrows(ConfigException.class, () -> Options.rate("--max-rate", "10/s")).getMessage());
+  }
+
+  @Test
+  void aReplicaIsAHostWithTheDatabasesNameAndLoginOrAUrl() {
+    DatabaseTarget primary = DatabaseTarget.parse("update_db", "db1", 3306, "app", "s3cret");
+    List<DatabaseTarget> replicas = Options.replicas(List.of("db2", "db3:3307", "[::1]:3308",
+        "jdbc:mariadb://db4:3306/other?user=reader"), primary);
+    assertEquals(List.of("jdbc:mariadb://db2:3306/update_db", "jdbc:mariadb://db3:3307/update_db",
+        "jdbc:mariadb://[::1]:3308/update_db", "jdbc:mariadb://db4:3306/other?user=reader"),
+        replicas.stream().map(DatabaseTarget::jdbcUrl).toList());
+    assertEquals(List.of("app", "app", "app", "reader"), replicas.stream().map(DatabaseTarget::user).toList());
+    assertTrue(replicas.stream().allMatch(r -> "s3cret".equals(r.password())));
+    assertEquals(List.of(), Options.replicas(null, primary));
+    assertEquals(List.of(), Options.replicas(List.of(" "), primary));
+  }
+
+  @Test
+  void aReplicaThatIsNotAHostOrIsTheDatabaseItselfIsRefused() {
+    DatabaseTarget primary = DatabaseTarget.parse("update_db", "db1", 3306, "app", null);
+    assertEquals("--replica 'db2:99999': 99999 is not a port number (1-65535)",
+        assertThrows(ConfigException.class, () -> Options.replicas(List.of("db2:99999"), primary)).getMessage());
+    assertEquals("--replica 'db2/x' is not HOST[:PORT] or a jdbc:mariadb://host:3306/db URL",
+        assertThrows(ConfigException.class, () -> Options.replicas(List.of("db2/x"), primary)).getMessage());
+    assertEquals("--replica jdbc:mariadb://db1:3306/update_db is the DATABASE itself: name its replicas",
+        assertThrows(ConfigException.class, () -> Options.replicas(List.of("db1:3306"), primary)).getMessage());
   }
 
   @Test

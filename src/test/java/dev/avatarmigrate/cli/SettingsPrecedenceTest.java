@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarmigrate.config.ConfigException;
 import dev.avatarmigrate.config.ConfigSource;
+import dev.avatarmigrate.config.DatabaseTarget;
 import dev.avatarmigrate.config.Method;
 import dev.avatarmigrate.config.OnConflict;
 import dev.avatarmigrate.config.Settings;
@@ -79,6 +80,7 @@ class SettingsPrecedenceTest {
     assertEquals("avatar-", s.match());
     assertEquals(32, s.concurrency());
     assertEquals(0, s.maxRate());
+    assertEquals(List.of(), s.replicas());
     assertEquals(Method.OBJECT, s.method());
     assertEquals(OnConflict.SKIP, s.onConflict());
     assertNull(s.s3().region());
@@ -103,6 +105,7 @@ class SettingsPrecedenceTest {
         AVATARMIGRATE_ON_CONFLICT=overwrite
         AVATARMIGRATE_MULTIPART_THRESHOLD=64MiB
         AVATARMIGRATE_MAX_RATE=200
+        AVATARMIGRATE_REPLICA=db-r1,db-r2:3307
         DB_HOST=db.dotenv
         DB_PORT=3307
         DB_USER=app
@@ -115,6 +118,8 @@ class SettingsPrecedenceTest {
     assertEquals(OnConflict.OVERWRITE, s.onConflict());
     assertEquals(64L << 20, s.copy().multipartThreshold());
     assertEquals(200, s.maxRate());
+    assertEquals(List.of("jdbc:mariadb://db-r1:3306/update_db", "jdbc:mariadb://db-r2:3307/update_db"),
+        s.replicas().stream().map(DatabaseTarget::jdbcUrl).toList());
     assertEquals("jdbc:mariadb://db.dotenv:3307/update_db", s.database().jdbcUrl());
     assertEquals("app", s.database().user());
   }

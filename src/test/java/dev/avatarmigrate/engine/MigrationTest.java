@@ -76,7 +76,7 @@ class MigrationTest {
 
   private static Settings settings(Method method, OnConflict onConflict, boolean dryRun, boolean keepSource,
       String sse, int concurrency, int maxRate) {
-    return new Settings(SOURCE, TARGET, DatabaseTarget.parse("update_db", "127.0.0.1", 3306, "root", null),
+    return new Settings(SOURCE, TARGET, DatabaseTarget.parse("update_db", "127.0.0.1", 3306, "root", null), List.of(),
         "avatar-", new Identifier("avatars"), new Identifier("path"), method, concurrency, maxRate, onConflict, dryRun,
         keepSource,
         null, new S3Settings(null, null, null, false, null, null, null, null, null),
@@ -851,7 +851,7 @@ class MigrationTest {
     VirtualClock clock = new VirtualClock();
 
     RunSummary summary = new Migration(settings(method, OnConflict.SKIP, false, false, null, 4, 10), store, table,
-        events, clock).run(new StopSignal());
+        Replicas.NONE, events, clock).run(new StopSignal());
 
     keys.forEach(this::assertMoved);
     assertTrue(summary.complete());
@@ -874,7 +874,7 @@ class MigrationTest {
     clock.stopAt = 450_000_000L; // while waiting for the sixth object's turn
 
     RunSummary summary = new Migration(settings(method, OnConflict.SKIP, false, false, null, 4, 10), store, table,
-        events, clock).run(stop);
+        Replicas.NONE, events, clock).run(stop);
 
     assertTrue(summary.interrupted());
     // Five were handed out before the stop; a worker that sees the stop before taking one leaves it untouched.
@@ -899,11 +899,158 @@ class MigrationTest {
     VirtualClock clock = new VirtualClock();
 
     RunSummary summary = new Migration(settings(method, OnConflict.SKIP, true, false, null, 4, 10), store, table,
-        events, clock).run(new StopSignal());
+        Replicas.NONE, events, clock).run(new StopSignal());
 
     assertEquals(30, summary.wouldCopy());
     assertEquals(0, clock.now());
     assertEquals(List.of(), store.log().writes());
+  }
+
+  // ---- --replica ----------------------------------------------------------------------------------
+
+  /**
+   * A replica that shows the old paths until the virtual clock reaches {@code caughtUpAt}; each answer that shows
+   * none of the asked paths goes into the shared log, so the safety check can tell a delete came after it.
+   */
+  private final class LaggingReplica implements Replicas {
+    private final VirtualClock clock;
+    private long caughtUpAt;
+    int asked;
+
+    LaggingReplica(VirtualClock clock, long caughtUpAt) {
+      this.clock = clock;
+      this.caughtUpAt = caughtUpAt;
+    }
+
+    @Override
+    public boolean any() {
+      return true;
+    }
+
+    @Override
+    public List<String> check() {
+      return List.of();
+    }
+
+    @Override
+    public synchronized Map<String, String> stillShown(java.util.Collection<String> paths) {
+      asked++;
+      if (clock.now() >= caughtUpAt) {
+        store.log().add("replica-shows-rewritten", SRC, List.copyOf(paths), "ok", null);
+        return Map.of();
+      }
+      Map<String, String> shown = new LinkedHashMap<>();
+      paths.forEach(p -> shown.put(p, "replica-1"));
+      return shown;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private RunSummary runWithReplica(Settings settings, LaggingReplica replica, VirtualClock clock, StopSignal stop) {
+    return new Migration(settings, store, table, replica, events, clock).run(stop);
+  }
+
+  /** Every source delete came after the replica showed that source's rows rewritten. */
+  private void assertDeletesFollowedTheReplica() {
+    List<Op> ops = store.log().all();
+    for (int d = 0; d < ops.size(); d++) {
+      Op delete = ops.get(d);
+      if (delete.what().equals("delete") && SRC.equals(delete.bucket())) {
+        for (String key : delete.keys()) {
+          int shown = lastBefore(ops, d, o -> o.what().equals("replica-shows-rewritten") && o.keys().contains(key));
+          assertTrue(shown >= 0, () -> "delete of " + key + " before the replica showed its rows rewritten");
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void sourcesAreDeletedOnlyOnceTheReplicaShowsTheirRowsRewritten(Method method) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; i <= 30; i++) {
+      keys.add(legacy(String.format("avatar-%02d.png", i)));
+    }
+    VirtualClock clock = new VirtualClock();
+    LaggingReplica replica = new LaggingReplica(clock, 3_000_000_000L);
+
+    RunSummary summary = runWithReplica(settings(method), replica, clock, new StopSignal());
+
+    keys.forEach(this::assertMoved);
+    assertTrue(summary.complete());
+    assertTrue(clock.now() >= 3_000_000_000L, "the deletes waited for the replica");
+    assertDeletesFollowedTheReplica();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aReplicaStillBehindAfterTheLimitKeepsItsSourcesAndARerunDeletesThemOnceItCaughtUp(Method method) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      keys.add(legacy(String.format("avatar-%02d.png", i)));
+    }
+    VirtualClock clock = new VirtualClock();
+    LaggingReplica replica = new LaggingReplica(clock, Long.MAX_VALUE);
+
+    RunSummary first = runWithReplica(settings(method), replica, clock, new StopSignal());
+
+    assertEquals(12, first.failed());
+    assertEquals(12, first.rowsRewritten());
+    assertEquals(0, first.deleted());
+    for (String k : keys) {
+      assertTrue(store.exists(SRC, k), "kept: " + k);
+      assertTrue(store.exists(DST, target(k)));
+      assertEquals(0, table.count(k));
+      assertTrue(events.of(k).toString().contains("replica replica-1 still showed the old path after 10 minutes"),
+          () -> events.of(k).toString());
+    }
+    assertTrue(events.warnings.stream().anyMatch(w -> w.startsWith("replica replica-1 still shows ")),
+        () -> events.warnings.toString());
+
+    replica.caughtUpAt = 0;
+    RunSummary second = runWithReplica(settings(method), replica, clock, new StopSignal());
+
+    assertTrue(second.complete());
+    assertEquals(12, second.deleted());
+    keys.forEach(k -> assertFalse(store.exists(SRC, k)));
+    assertDeletesFollowedTheReplica();
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aStopWhileWaitingForTheReplicaKeepsTheSources(Method method) {
+    List<String> keys = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      keys.add(legacy(String.format("avatar-%02d.png", i)));
+    }
+    StopSignal stop = new StopSignal();
+    VirtualClock clock = new VirtualClock();
+    clock.stop = stop;
+    clock.stopAt = 20_000_000_000L;
+    LaggingReplica replica = new LaggingReplica(clock, Long.MAX_VALUE);
+
+    RunSummary summary = runWithReplica(settings(method), replica, clock, stop);
+
+    assertTrue(summary.interrupted());
+    assertEquals(0, summary.deleted());
+    keys.forEach(k -> assertTrue(store.exists(SRC, k)));
+    assertTrue(clock.now() < ReplicaWait.LIMIT, "the wait ended with the stop, not the limit");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void withKeepSourceOrADryRunTheReplicaIsNeverAsked(Method method) {
+    legacy("avatar-01.png");
+    VirtualClock clock = new VirtualClock();
+    LaggingReplica replica = new LaggingReplica(clock, Long.MAX_VALUE);
+
+    assertTrue(runWithReplica(settings(method, OnConflict.SKIP, false, true), replica, clock, new StopSignal())
+        .complete());
+    runWithReplica(settings(method, OnConflict.SKIP, true, false), replica, clock, new StopSignal());
+
+    assertEquals(0, replica.asked);
   }
 
   // ---- scale and ordering ------------------------------------------------------------------------
