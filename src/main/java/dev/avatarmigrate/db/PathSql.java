@@ -16,10 +16,13 @@ final class PathSql {
 
   private final Identifier table;
   private final Identifier column;
+  // A temporary table hides a table of the same name for the session: the avatar table must never be it.
+  private final String pairs;
 
   PathSql(Identifier table, Identifier column) {
     this.table = table;
     this.column = column;
+    this.pairs = table.name().equalsIgnoreCase(PAIRS) ? PAIRS + "_2" : PAIRS;
   }
 
   Identifier table() {
@@ -41,20 +44,20 @@ final class PathSql {
 
   /** The pairs table takes the path column's own type and collation, so the join compares like with like. */
   String createPairsTable() {
-    return "CREATE TEMPORARY TABLE IF NOT EXISTS " + PAIRS + " ENGINE=InnoDB AS SELECT " + c() + " AS old_path, "
+    return "CREATE TEMPORARY TABLE IF NOT EXISTS " + pairs + " ENGINE=InnoDB AS SELECT " + c() + " AS old_path, "
         + c() + " AS new_path FROM " + t() + " LIMIT 0";
   }
 
   String clearPairs() {
-    return "DELETE FROM " + PAIRS;
+    return "DELETE FROM " + pairs;
   }
 
   String insertPair() {
-    return "INSERT INTO " + PAIRS + " (old_path, new_path) VALUES (?, ?)";
+    return "INSERT INTO " + pairs + " (old_path, new_path) VALUES (?, ?)";
   }
 
   private String joinOn() {
-    return " JOIN " + PAIRS + " p ON r." + c() + " = p.old_path AND BINARY r." + c() + " = p.old_path";
+    return " JOIN " + pairs + " p ON r." + c() + " = p.old_path AND BINARY r." + c() + " = p.old_path";
   }
 
   /** Locks the rows about to be rewritten and tells which pair each belongs to. */

@@ -6,6 +6,7 @@ import dev.avatarmigrate.config.SdkProxy;
 import dev.avatarmigrate.engine.PreflightException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -61,6 +62,11 @@ final class S3ClientFactory {
     } else {
       // Each bucket is addressed in its own region, whatever --region says.
       builder.crossRegionAccessEnabled(true);
+      if (blankEndpointVariable(System.getenv())) {
+        // An exported but empty AWS_ENDPOINT_URL (what `set -a; . ./.env` makes of an empty line) means no
+        // endpoint, as it does to the tool; the SDK would read it as one and fail on its missing scheme.
+        System.setProperty(SdkSystemSetting.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS.property(), "true");
+      }
     }
     S3Client client;
     try {
@@ -75,6 +81,12 @@ final class S3ClientFactory {
     }
     HttpStack.opened();
     return client;
+  }
+
+  /** True when the SDK would read an endpoint variable that is set but empty. */
+  static boolean blankEndpointVariable(Map<String, String> env) {
+    return java.util.stream.Stream.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
+        .map(env::get).anyMatch(v -> v != null && v.isBlank());
   }
 
   /**

@@ -27,6 +27,19 @@ class PathSqlTest {
   }
 
   @Test
+  void theTemporaryPairsTableNeverHasTheAvatarTablesName() {
+    // A temporary table hides the table of its name for the session: the rewrite would join the pairs with
+    // themselves and never see the avatar table.
+    PathSql usual = new PathSql(new Identifier("avatars"), new Identifier("path"));
+    PathSql clash = new PathSql(new Identifier("Avatar_Migrate_Pairs"), new Identifier("path"));
+    assertTrue(usual.createPairsTable().startsWith("CREATE TEMPORARY TABLE IF NOT EXISTS avatar_migrate_pairs "));
+    assertTrue(clash.createPairsTable().startsWith("CREATE TEMPORARY TABLE IF NOT EXISTS avatar_migrate_pairs_2 "),
+        clash.createPairsTable());
+    assertTrue(clash.insertPair().contains("avatar_migrate_pairs_2"));
+    assertTrue(clash.clearPairs().contains("avatar_migrate_pairs_2"));
+  }
+
+  @Test
   void theIndexToCreateIsBackQuotedAndWithinSixtyFourCharacters() {
     assertEquals("CREATE INDEX `1e5_path_idx` ON `1e5` (`path`);",
         new PathSql(new Identifier("1e5"), new Identifier("path")).createIndex());

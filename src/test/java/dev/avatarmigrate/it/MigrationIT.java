@@ -200,6 +200,26 @@ class MigrationIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"object", "sync"})
+  void anAvatarTableNamedLikeSyncModesTemporaryTableIsRewrittenAllTheSame(String method) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    String table = "avatar_migrate_pairs";
+    w.db.createAvatarTable(w.database, table, "path", true);
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      w.put(w.legacy, "image/avatar-" + i + ".png", avatarBytes("p" + i, 100));
+      paths.add("image/avatar-" + i + ".png");
+    }
+    w.db.insertPaths(w.database, table, "path", paths);
+
+    Result r = w.run("--method", method, "--table", table).expectExit(0);
+
+    assertEquals(20, r.count("rows rewritten"));
+    assertTrue(w.db.selectColumn(w.database, table, "path").stream().allMatch(p -> p.startsWith("avatar/")));
+    assertEquals(0, w.objects(w.legacy).size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
   void maxRatePacesTheRunAndEverythingStillMoves(String method) {
     AvatarWorld w = AvatarWorld.create();
     w.seedAvatars(30);
