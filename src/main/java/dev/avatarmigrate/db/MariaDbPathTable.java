@@ -223,6 +223,11 @@ public final class MariaDbPathTable implements PathTable {
       throw new PreflightException("lost the database at " + connections.target().displayUrl() + " (" + reason
           + "); everything done so far is safe: run again once it is back", last);
     }
+    if (last != null && SqlRetry.refused(last)) {
+      // A grant taken away mid-run refuses every batch after this one alike: stop, rather than copy on.
+      throw new PreflightException("the database refused the statement: " + reason + "; check the user's grants"
+          + " (README: database privileges), then run again", last);
+    }
     throw new IllegalStateException("the database refused the statement: " + reason, last);
   }
 

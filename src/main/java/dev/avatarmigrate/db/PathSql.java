@@ -48,6 +48,10 @@ final class PathSql {
         + c() + " AS new_path FROM " + t() + " LIMIT 0";
   }
 
+  String dropPairs() {
+    return "DROP TEMPORARY TABLE IF EXISTS " + pairs;
+  }
+
   String clearPairs() {
     return "DELETE FROM " + pairs;
   }

@@ -19,6 +19,9 @@ final class SqlRetry {
   private static final int CONNECTION_KILLED = 1927;
   private static final int QUERY_INTERRUPTED = 1317;
   private static final int SERVER_SHUTDOWN = 1053;
+  private static final int DB_ACCESS_DENIED = 1044;
+  private static final int TABLE_ACCESS_DENIED = 1142;
+  private static final int COLUMN_ACCESS_DENIED = 1143;
 
   private SqlRetry() {}
 
@@ -39,6 +42,12 @@ final class SqlRetry {
     SQLException e = statementError(failure);
     return connectionLost(e) || e.getErrorCode() == LOCK_WAIT_TIMEOUT || e.getErrorCode() == DEADLOCK
         || e.getErrorCode() == QUERY_INTERRUPTED;
+  }
+
+  /** A privilege is missing: every statement like this one will be refused too. */
+  static boolean refused(SQLException failure) {
+    int code = statementError(failure).getErrorCode();
+    return code == DB_ACCESS_DENIED || code == TABLE_ACCESS_DENIED || code == COLUMN_ACCESS_DENIED;
   }
 
   /**

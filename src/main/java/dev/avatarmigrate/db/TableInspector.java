@@ -12,6 +12,7 @@ import java.sql.Statement;
 /** The preflight of the table: it exists, the column exists, an index covers it, SELECT and UPDATE work. */
 final class TableInspector {
   private static final int NO_PRIVILEGE = 1142;
+  private static final int NO_DB_PRIVILEGE = 1044;
 
   private final Connection c;
   private final DatabaseTarget target;
@@ -78,7 +79,7 @@ final class TableInspector {
         }
       }
       return new TableCheck(indexed, sql.createIndex(), rows, maxLength,
-          forUpdate ? checkPrivileges(where) : checkSelect(where));
+          forUpdate ? checkPrivileges(where) : checkSelect(where), forUpdate ? checkTemporaryTables(db) : null);
     } catch (SQLException e) {
       throw new PreflightException("cannot inspect table " + where + ": " + Connections.firstLine(e.getMessage()), e);
     }
@@ -98,6 +99,24 @@ final class TableInspector {
     } catch (SQLException e) {
       if (e.getErrorCode() == NO_PRIVILEGE) {
         return "user '" + target.user() + "' may not UPDATE " + where + ": " + grant;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Sync mode rewrites rows through a temporary table of (old, new) pairs: made here as the run would make it,
+   * and dropped. Returns why it is refused (with the GRANT to run), or null.
+   */
+  private String checkTemporaryTables(String db) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(sql.createPairsTable());
+      s.execute(sql.dropPairs());
+      return null;
+    } catch (SQLException e) {
+      if (e.getErrorCode() == NO_DB_PRIVILEGE) {
+        return "user '" + target.user() + "' may not create temporary tables in " + db + ", which --method sync"
+            + " rewrites rows through: GRANT CREATE TEMPORARY TABLES ON " + db + ".* TO '" + target.user() + "'@'%';";
       }
       throw e;
     }

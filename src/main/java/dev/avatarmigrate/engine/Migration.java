@@ -148,12 +148,14 @@ public final class Migration {
           + ": each row rewrite scans the table (about " + check.approximateRows() + " rows). Create one first: "
           + check.createIndexStatement());
     }
-    if (check.updateRefused() != null && !settings.dryRun()) {
-      throw new PreflightException(check.updateRefused());
+    String refused = check.updateRefused() != null ? check.updateRefused()
+        : settings.method() == Method.SYNC ? check.temporaryTablesRefused() : null;
+    if (refused != null && !settings.dryRun()) {
+      throw new PreflightException(refused);
     }
-    if (check.updateRefused() != null) {
+    if (refused != null) {
       // A plan needs only SELECT; say now what would stop the real run.
-      listener.warning(check.updateRefused() + " (the dry run goes on; a real run would stop here)");
+      listener.warning(refused + " (the dry run goes on; a real run would stop here)");
     }
     // Before the run lock: a replica that cannot be read stops the run before anything is written.
     replicas.check().forEach(listener::warning);

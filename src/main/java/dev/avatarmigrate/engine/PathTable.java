@@ -52,11 +52,13 @@ public interface PathTable extends AutoCloseable {
   /**
    * @param updateRefused null when the login may UPDATE the column; else why not, with the GRANT to run (a dry
    *     run only warns, a real run stops)
+   * @param temporaryTablesRefused null when the login may create the temporary table sync mode rewrites rows
+   *     through; else why not, with the GRANT to run
    */
   record TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength,
-      String updateRefused) {
+      String updateRefused, String temporaryTablesRefused) {
     public TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength) {
-      this(indexed, createIndexStatement, approximateRows, maxPathLength, null);
+      this(indexed, createIndexStatement, approximateRows, maxPathLength, null, null);
     }
   }
 }

@@ -110,6 +110,29 @@ class PreflightIT {
   }
 
   @Test
+  void syncModeWithoutTheTemporaryTablesGrantStopsInThePreflightAndObjectModeNeedsNone() throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(3);
+    String user = "nt_" + Long.toHexString(System.nanoTime()).substring(0, 8);
+    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+      s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'");
+      s.execute("GRANT SELECT, UPDATE ON `" + w.database + "`.`avatars` TO '" + user + "'@'%'");
+    }
+    Map<String, String> env = w.env();
+    env.put("DB_USER", user);
+    env.put("DB_PASSWORD", "pw");
+
+    Result sync = w.runWith(env, "--method", "sync", w.legacy, w.production, w.database).expectExit(3);
+    assertTrue(sync.err().contains("GRANT CREATE TEMPORARY TABLES ON " + w.database + ".*"), sync.err());
+    assertEquals(0, w.objects(w.production).size(), "nothing copied before the refusal");
+    Result plan = w.runWith(env, "--method", "sync", "--dry-run", w.legacy, w.production, w.database).expectExit(0);
+    assertTrue(plan.err().contains("a real run would stop here"), plan.err());
+
+    w.runWith(env, "--method", "object", w.legacy, w.production, w.database).expectExit(0);
+    assertEquals(3, w.objects(w.production).size());
+  }
+
+  @Test
   void missingIndexIsAWarningWithTheStatementToRun() {
     AvatarWorld w = AvatarWorld.create(w0(), false);
     w.seedAvatars(2);
