@@ -13,8 +13,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link PathTable} on MariaDB over JDBC. Table and column are validated identifiers, back-quoted; every
@@ -145,7 +147,7 @@ public final class MariaDbPathTable implements PathTable {
   @Override
   public PathPage pathsWithPrefix(String prefix, String after, int limit) {
     return withRetry(c -> {
-      List<String> paths = new ArrayList<>();
+      Set<String> paths = new LinkedHashSet<>();
       String last = null;
       try (PreparedStatement s = c.prepareStatement(sql.pathsAfter(after != null))) {
         int i = 1;
@@ -158,13 +160,29 @@ public final class MariaDbPathTable implements PathTable {
           while (rs.next()) {
             String path = rs.getString(1);
             last = path;
-            if (path.startsWith(prefix) && (paths.isEmpty() || !paths.get(paths.size() - 1).equals(path))) {
+            if (path.startsWith(prefix)) {
               paths.add(path);
             }
           }
         }
       }
-      return new PathPage(paths, last);
+      if (last != null) {
+        // Rows equal to the last one under the column's collation (muller and müller under a _general_ci one,
+        // or a trailing space) may lie on both sides of the page's end, and the next page starts after them
+        // all: read every such path now.
+        try (PreparedStatement s = c.prepareStatement(sql.pathsEqual())) {
+          s.setString(1, last);
+          try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+              String path = rs.getString(1);
+              if (path.startsWith(prefix)) {
+                paths.add(path);
+              }
+            }
+          }
+        }
+      }
+      return new PathPage(new ArrayList<>(paths), last);
     });
   }
 

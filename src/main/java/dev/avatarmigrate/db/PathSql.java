@@ -82,6 +82,14 @@ final class PathSql {
         + (hasAfter ? " AND " + c() + " > ?" : "") + " ORDER BY " + c() + " LIMIT ?";
   }
 
+  /**
+   * Every path equal to one under the column's collation, each once: the ties a page may end among. Grouped by
+   * the bytes, since DISTINCT would fold the ties into one under the same collation.
+   */
+  String pathsEqual() {
+    return "SELECT MIN(" + c() + ") FROM " + t() + " WHERE " + c() + " = ? GROUP BY BINARY " + c();
+  }
+
   String createIndex() {
     // Back-quoted like every identifier here (a name such as 1e5_path_idx would read as a number), and within
     // MariaDB's 64 characters.
