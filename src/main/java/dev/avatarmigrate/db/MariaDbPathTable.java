@@ -72,7 +72,7 @@ public final class MariaDbPathTable implements PathTable {
 
   @Override
   public Map<String, Integer> rewrite(List<PathRewrite> rewrites) {
-    return inTransaction(c -> {
+    return inTransaction(rewrites.size() > 1, c -> {
       Map<String, Integer> rows = new HashMap<>();
       try (PreparedStatement s = c.prepareStatement(sql.compareAndSet())) {
         for (PathRewrite r : rewrites) {
@@ -92,7 +92,7 @@ public final class MariaDbPathTable implements PathTable {
 
   @Override
   public Map<String, Integer> rewriteJoined(List<PathRewrite> rewrites) {
-    return inTransaction(c -> {
+    return inTransaction(rewrites.size() > 1, c -> {
       try (Statement s = c.createStatement()) {
         s.execute(sql.createPairsTable());
         s.execute(sql.clearPairs());
@@ -190,8 +190,9 @@ public final class MariaDbPathTable implements PathTable {
     T run(Connection c) throws SQLException;
   }
 
-  private <T> T inTransaction(Work<T> work) {
-    return withRetry(c -> {
+  /** @param manyRows give up a row lock sooner (see {@link SqlRetry#BATCH_LOCK_WAITS}) */
+  private <T> T inTransaction(boolean manyRows, Work<T> work) {
+    return withRetry(manyRows, c -> {
       if (runLock != null) {
         runLock.check();
       }
@@ -211,7 +212,11 @@ public final class MariaDbPathTable implements PathTable {
     });
   }
 
-  private synchronized <T> T withRetry(Work<T> work) {
+  private <T> T withRetry(Work<T> work) {
+    return withRetry(false, work);
+  }
+
+  private synchronized <T> T withRetry(boolean manyRows, Work<T> work) {
     SQLException last = null;
     // Once the database was given up for lost, the batches still queued behind it try once each, so a run that
     // is stopping does not wait about 20 s more per batch before it can exit.
@@ -228,7 +233,8 @@ public final class MariaDbPathTable implements PathTable {
           closeQuietly(connection);
           connection = null;
         }
-        if (!SqlRetry.retryable(e) || attempt == attempts) {
+        if (!SqlRetry.retryable(e) || attempt == attempts
+            || (manyRows && SqlRetry.lockWait(e) && attempt >= SqlRetry.BATCH_LOCK_WAITS)) {
           break;
         }
         SqlRetry.pause(attempt);

@@ -44,6 +44,15 @@ final class SqlRetry {
         || e.getErrorCode() == QUERY_INTERRUPTED;
   }
 
+  /** A row lock the tool gave up waiting for (after innodb_lock_wait_timeout). */
+  static boolean lockWait(SQLException failure) {
+    return statementError(failure).getErrorCode() == LOCK_WAIT_TIMEOUT;
+  }
+
+  // A transaction of many rows gives up a lock after this many waits, so that the engine rewrites its rows one
+  // by one and only the locked row's object waits further (and fails, if the lock stays).
+  static final int BATCH_LOCK_WAITS = 2;
+
   /** A privilege is missing: every statement like this one will be refused too. */
   static boolean refused(SQLException failure) {
     int code = statementError(failure).getErrorCode();

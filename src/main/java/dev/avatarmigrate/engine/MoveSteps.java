@@ -304,6 +304,11 @@ public final class MoveSteps {
     } catch (PreflightException e) {
       throw e;
     } catch (RuntimeException e) {
+      if (verified.size() > 1) {
+        // A row the live service keeps locked (or one the server refuses) stops its own object, not the batch's:
+        // each object's rows again, in a transaction of their own.
+        return commitOneByOne(verified);
+      }
       List<MoveOutcome> failed = verified.stream()
           .<MoveOutcome>map(v -> new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, e.getMessage()))
           .toList();
@@ -314,6 +319,17 @@ public final class MoveSteps {
       committed.add(new CommittedRows(v, rows.getOrDefault(v.source().key(), 0)));
     }
     return new Batch<>(committed, List.of());
+  }
+
+  private Batch<CommittedRows> commitOneByOne(List<VerifiedCopy> verified) {
+    List<CommittedRows> committed = new ArrayList<>(verified.size());
+    List<MoveOutcome> ended = new ArrayList<>();
+    for (VerifiedCopy v : verified) {
+      Batch<CommittedRows> one = commitRows(List.of(v), false);
+      committed.addAll(one.next());
+      ended.addAll(one.ended());
+    }
+    return new Batch<>(committed, ended);
   }
 
   /**

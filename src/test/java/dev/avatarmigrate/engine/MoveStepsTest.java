@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 class MoveStepsTest {
   private static final String SRC = "legacy-s3";
@@ -350,20 +352,36 @@ class MoveStepsTest {
     assertTrue(store.log().all().stream().noneMatch(o -> o.what().equals("rewrite")));
   }
 
-  @Test
-  void aFailedRowRewriteFailsEveryObjectOfTheTransactionAndYieldsNothingToDelete() {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aFailedRowRewriteInABatchIsRetriedObjectByObjectSoOnlyTheFailingObjectStops(boolean joined) {
     MoveSteps steps = steps();
     StoredObject a = source("avatar-1.png", "a");
     StoredObject b = source("avatar-2.png", "b");
     List<VerifiedCopy> verified = List.of(steps.verify(steps.copy(a, Optional.empty()).next()).next(),
         steps.verify(steps.copy(b, Optional.empty()).next()).next());
     table.failRewritesOf(a.key());
-    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, false);
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, joined);
+    assertEquals(List.of(b.key()), batch.next().stream().map(c -> c.source().key()).toList());
+    assertEquals(1, batch.ended().size());
+    MoveOutcome.Failed failed = (MoveOutcome.Failed) batch.ended().get(0);
+    assertEquals(a.key(), failed.source().key());
+    assertEquals(Stage.ROWS, failed.stage());
+    assertEquals(1, table.count(a.key()), "the failing object's row is untouched");
+    assertEquals(0, table.count(b.key()));
+    assertEquals(1, table.count("avatar/avatar-2.png"));
+  }
+
+  @Test
+  void aFailedRowRewriteOfOneObjectFailsItAndYieldsNothingToDelete() {
+    MoveSteps steps = steps();
+    StoredObject a = source("avatar-1.png", "a");
+    VerifiedCopy v = steps.verify(steps.copy(a, Optional.empty()).next()).next();
+    table.failRewritesOf(a.key());
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(List.of(v), false);
     assertTrue(batch.next().isEmpty());
-    assertEquals(2, batch.ended().size());
-    batch.ended().forEach(o -> assertEquals(Stage.ROWS, ((MoveOutcome.Failed) o).stage()));
+    assertEquals(Stage.ROWS, ((MoveOutcome.Failed) batch.ended().get(0)).stage());
     assertEquals(1, table.count(a.key()));
-    assertEquals(1, table.count(b.key()));
   }
 
   @Test

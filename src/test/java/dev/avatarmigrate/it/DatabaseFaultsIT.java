@@ -122,6 +122,39 @@ class DatabaseFaultsIT {
         "avatar/avatar-uploaded.png"), "the live service's writes are kept");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void aRowTheLiveServiceKeepsLockedFailsOnlyItsOwnObject(String method) throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    Avatars.seed(w, 40);
+    String locked = "image/avatar-7.png";
+    Result r;
+    try (Connection live = w.db.connection(w.database)) {
+      // Read committed: the service locks that row alone. Under repeatable read its lock can also take the index
+      // entries beside the row's, and the objects whose rows sit there wait (and fail) with it.
+      live.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      live.setAutoCommit(false);
+      selectForUpdate(live, locked); // held until the run has ended
+
+      r = w.run("--method", method).expectExit(1);
+
+      live.rollback();
+    }
+    assertEquals(1, r.count("failed"), r.err());
+    assertEquals(39, r.count("rows rewritten"));
+    assertEquals(39, r.count("deleted"));
+    assertTrue(r.err().contains("failed at rows: " + locked), r.err());
+    assertTrue(w.exists(w.legacy, locked), "its source is kept");
+    List<String> paths = w.paths();
+    assertTrue(paths.contains(locked), "its row is untouched");
+    assertEquals(1, paths.stream().filter(p -> p.startsWith("image/")).count(), paths.toString());
+    w.assertEveryRowPointsAtAnObject();
+
+    // The lock gone, a re-run moves it.
+    w.run("--method", method).expectExit(0);
+    assertFalse(w.exists(w.legacy, locked));
+  }
+
   /**
    * The run lock's connection killed while a rewrite is under way (as a server's wait_timeout, a proxy's idle
    * limit or a DBA's KILL would end it): with no other run about, the run takes its lock again and finishes;
