@@ -62,7 +62,50 @@ public final class MariaDbPathTable implements PathTable {
 
   /** As {@link #check}, for a table that is only read (a replica's): its UPDATE privilege is not probed. */
   TableCheck checkForReading() {
-    return new TableInspector(connection, connections.target(), sql).inspect(false);
+    TableCheck check = new TableInspector(connection, connections.target(), sql).inspect(false);
+    if (!check.indexed()) {
+      try {
+        connections.waitLonger(connection); // each SELECT ... IN scans the table: no answer limit
+      } catch (SQLException e) {
+        throw new PreflightException("cannot set up the connection to " + connections.target().displayUrl() + ": "
+            + Connections.firstLine(e.getMessage()), e);
+      }
+    }
+    return check;
+  }
+
+  /** This server's replication position (gtid_binlog_pos), or null when it keeps no binary log. */
+  String replicationPosition() {
+    return withRetry(c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT @@log_bin, @@gtid_binlog_pos")) {
+        rs.next();
+        return rs.getBoolean(1) ? rs.getString(2) : null;
+      }
+    });
+  }
+
+  /** This server's server_id: two connections to one server share it. */
+  long serverId() {
+    return withRetry(c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@server_id")) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  /** True when this replica has applied the transactions up to {@code position}; asks without waiting. */
+  boolean reached(String position) {
+    return withRetry(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT MASTER_GTID_WAIT(?, 0)")) {
+        s.setString(1, position);
+        try (ResultSet rs = s.executeQuery()) {
+          rs.next();
+          return rs.getInt(1) == 0;
+        }
+      }
+    });
   }
 
   @Override

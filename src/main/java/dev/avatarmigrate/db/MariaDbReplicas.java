@@ -3,6 +3,7 @@ package dev.avatarmigrate.db;
 import dev.avatarmigrate.config.DatabaseTarget;
 import dev.avatarmigrate.config.Identifier;
 import dev.avatarmigrate.engine.PathTable.TableCheck;
+import dev.avatarmigrate.engine.PreflightException;
 import dev.avatarmigrate.engine.Replicas;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,37 +12,55 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@link Replicas} on MariaDB: the avatar table on each replica ({@code --replica}), read with the same bound
- * {@code SELECT … IN} a dry run counts rows with, never written. A replica lost mid-run is retried like the
- * primary, then stops the run: without it, no source can be deleted safely.
+ * {@link Replicas} on MariaDB ({@code --replica}). A replica has shown a batch's rewritten rows once it has applied
+ * the primary's GTID position read after their commit ({@code MASTER_GTID_WAIT(position, 0)}, asked without
+ * waiting) and no longer shows their old paths (the bound {@code SELECT … IN} a dry run counts rows with). Where
+ * the primary keeps no binary log (a Galera cluster), only the paths are looked at. Nothing is written to a
+ * replica. A replica lost mid-run is retried like the primary, then stops the run: without it, no source can be
+ * deleted safely.
  */
 public final class MariaDbReplicas implements Replicas {
+  private final MariaDbPathTable primary;
   private final List<MariaDbPathTable> tables;
   private final List<String> names;
   private final Identifier table;
   private final Identifier column;
 
-  private MariaDbReplicas(List<MariaDbPathTable> tables, List<String> names, Identifier table, Identifier column) {
+  private MariaDbReplicas(MariaDbPathTable primary, List<MariaDbPathTable> tables, List<String> names,
+      Identifier table, Identifier column) {
+    this.primary = primary;
     this.tables = tables;
     this.names = names;
     this.table = table;
     this.column = column;
   }
 
-  /** Connects to each; a refused login or an unreachable replica is a {@code PreflightException}. */
-  public static MariaDbReplicas open(List<DatabaseTarget> replicas, Identifier table, Identifier column) {
+  /**
+   * Connects to each replica, and once more to the primary, for its replication position; a refused login or an
+   * unreachable server is a {@code PreflightException}. With no replicas, connects to nothing.
+   */
+  public static MariaDbReplicas open(DatabaseTarget primaryTarget, List<DatabaseTarget> replicas, Identifier table,
+      Identifier column) {
     List<MariaDbPathTable> tables = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    MariaDbPathTable primary = null;
     try {
       for (DatabaseTarget replica : replicas) {
-        tables.add(MariaDbPathTable.open(replica, table, column));
+        try {
+          tables.add(MariaDbPathTable.open(replica, table, column));
+        } catch (PreflightException e) {
+          throw new PreflightException("replica: " + e.getMessage(), e);
+        }
         names.add(replica.displayUrl());
+      }
+      if (!replicas.isEmpty()) {
+        primary = MariaDbPathTable.open(primaryTarget, table, column);
       }
     } catch (RuntimeException e) {
       tables.forEach(MariaDbPathTable::close);
       throw e;
     }
-    return new MariaDbReplicas(tables, names, table, column);
+    return new MariaDbReplicas(primary, tables, names, table, column);
   }
 
   @Override
@@ -52,10 +71,29 @@ public final class MariaDbReplicas implements Replicas {
   @Override
   public List<String> check() {
     List<String> warnings = new ArrayList<>();
+    if (tables.isEmpty()) {
+      return warnings;
+    }
+    long primaryId = primary.serverId();
+    if (primary.replicationPosition() == null) {
+      warnings.add("the DATABASE keeps no binary log, so a source is deleted once no --replica shows its old path,"
+          + " without knowing whether a replica has applied the rows inserted just before (a Galera cluster's"
+          + " nodes are such replicas)");
+    }
     for (int i = 0; i < tables.size(); i++) {
-      TableCheck check = tables.get(i).checkForReading();
+      String name = names.get(i);
+      if (tables.get(i).serverId() == primaryId) {
+        throw new PreflightException("replica " + name + " is the DATABASE's own server (the same server_id): name"
+            + " the servers that replicate it");
+      }
+      TableCheck check;
+      try {
+        check = tables.get(i).checkForReading();
+      } catch (PreflightException e) {
+        throw new PreflightException("replica " + name + ": " + e.getMessage(), e);
+      }
       if (!check.indexed()) {
-        warnings.add("no index covers " + table + "." + column + " on replica " + names.get(i) + ": each wait for"
+        warnings.add("no index covers " + table + "." + column + " on replica " + name + ": each wait for"
             + " it to show a batch's rows scans the table (about " + check.approximateRows() + " rows). Create one"
             + " on the primary first: " + check.createIndexStatement());
       }
@@ -64,22 +102,33 @@ public final class MariaDbReplicas implements Replicas {
   }
 
   @Override
-  public Map<String, String> stillShown(Collection<String> paths) {
-    Map<String, String> shown = new LinkedHashMap<>();
+  public String primaryPosition() {
+    return tables.isEmpty() ? null : primary.replicationPosition();
+  }
+
+  @Override
+  public Map<String, String> notYetShowing(Collection<String> paths, String position) {
+    Map<String, String> pending = new LinkedHashMap<>();
     for (int i = 0; i < tables.size(); i++) {
       String name = names.get(i);
-      Map<String, Integer> rows = tables.get(i).countRows(paths);
-      rows.forEach((path, n) -> {
+      if (position != null && !position.isEmpty() && !tables.get(i).reached(position)) {
+        paths.forEach(p -> pending.putIfAbsent(p, name));
+        continue;
+      }
+      tables.get(i).countRows(paths).forEach((path, n) -> {
         if (n > 0) {
-          shown.putIfAbsent(path, name);
+          pending.putIfAbsent(path, name);
         }
       });
     }
-    return shown;
+    return pending;
   }
 
   @Override
   public void close() {
     tables.forEach(MariaDbPathTable::close);
+    if (primary != null) {
+      primary.close();
+    }
   }
 }

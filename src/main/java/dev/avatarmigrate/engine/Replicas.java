@@ -6,8 +6,9 @@ import java.util.Map;
 
 /**
  * The avatar table as the database's replicas show it ({@code --replica}). A service that reads its rows from a
- * replica follows them there: a source deleted while a replica still shows a row carrying its path would leave
- * that reader pointing at nothing. JDBC stays behind this interface, in {@code db/}.
+ * replica follows them there: a source deleted before a replica has applied the rewrite of its rows (or, had the
+ * row been written just before, its insert) would leave that reader pointing at nothing. JDBC stays behind this
+ * interface, in {@code db/}.
  */
 public interface Replicas extends AutoCloseable {
 
@@ -23,7 +24,12 @@ public interface Replicas extends AutoCloseable {
     }
 
     @Override
-    public Map<String, String> stillShown(Collection<String> paths) {
+    public String primaryPosition() {
+      return null;
+    }
+
+    @Override
+    public Map<String, String> notYetShowing(Collection<String> paths, String position) {
       return Map.of();
     }
 
@@ -40,8 +46,18 @@ public interface Replicas extends AutoCloseable {
    */
   List<String> check();
 
-  /** The paths among {@code paths} that a replica still shows in some row, each with that replica's name. */
-  Map<String, String> stillShown(Collection<String> paths);
+  /**
+   * Where the primary's replication stands now (MariaDB: its {@code gtid_binlog_pos}), every commit made so far
+   * included; null where it keeps no binary log to say so.
+   */
+  String primaryPosition();
+
+  /**
+   * The paths among {@code paths} whose rows a replica may not show rewritten yet, each with that replica's name:
+   * all of them for a replica that has not applied the primary's transactions up to {@code position} (when not
+   * null), else those it still shows in some row.
+   */
+  Map<String, String> notYetShowing(Collection<String> paths, String position);
 
   @Override
   void close();

