@@ -85,10 +85,10 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
   @Option(names = "--column", defaultValue = "path", description = "Column holding the paths.")
   String column;
 
-  @Option(names = "--replica", paramLabel = "HOST[:PORT]|URL", split = ",", hideParamSyntax = true,
-      description = "A replica of the database that readers use: a source is deleted only once every replica shows"
-          + " its rows rewritten. Repeat, or separate with commas. HOST[:PORT] means the DATABASE's name and login"
-          + " there; or a jdbc:mariadb:// URL.")
+  @Option(names = "--replica", paramLabel = "HOST[:PORT]|URL", hideParamSyntax = true,
+      description = "A replica of the database that readers use: a source is deleted only once every replica has"
+          + " applied its rows' rewrite. Repeat, or separate hosts with commas. HOST[:PORT] means the DATABASE's"
+          + " name, login and port there; or a jdbc:mariadb:// URL.")
   List<String> replicas;
 
   @Option(names = "--dry-run", description = "List, compare and report what would happen; write nothing anywhere.")

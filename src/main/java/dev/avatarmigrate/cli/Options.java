@@ -59,8 +59,9 @@ final class Options {
   }
 
   /**
-   * The {@code --replica} values: {@code HOST[:PORT]} (the primary's database name and login on that server, port
-   * 3306 unless given) or a {@code jdbc:mariadb://} URL.
+   * The {@code --replica} values: {@code HOST[:PORT]} (the primary's database, login and URL settings on that
+   * server; its port unless given), several separated by commas, or one {@code jdbc:mariadb://} URL a value (a
+   * URL is never split: its password may hold a comma). Messages never show a value's password.
    */
   static List<DatabaseTarget> replicas(List<String> values, DatabaseTarget primary) {
     if (values == null) {
@@ -68,25 +69,32 @@ final class Options {
     }
     List<DatabaseTarget> replicas = new ArrayList<>();
     for (String raw : values) {
-      String value = raw.trim();
-      if (value.isEmpty()) {
-        continue;
-      }
-      DatabaseTarget replica;
-      if (value.startsWith("jdbc:")) {
-        replica = DatabaseTarget.parse(value, null, 3306, primary.user(), primary.password());
-      } else {
-        var m = HOST_PORT.matcher(value);
-        if (!m.matches()) {
-          throw new ConfigException("--replica '" + value + "' is not HOST[:PORT] or a jdbc:mariadb://host:3306/db URL");
+      String trimmed = raw.trim();
+      List<String> entries = trimmed.regionMatches(true, 0, "jdbc:", 0, 5) ? List.of(trimmed)
+          : Arrays.stream(trimmed.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
+      for (String value : entries) {
+        DatabaseTarget replica;
+        if (value.regionMatches(true, 0, "jdbc:", 0, 5)) {
+          try {
+            replica = DatabaseTarget.parse(value, null, 3306, primary.user(), primary.password());
+          } catch (ConfigException e) {
+            throw new ConfigException("--replica '" + DatabaseTarget.redact(value)
+                + "' is not HOST[:PORT] or a jdbc:mariadb://host:3306/db URL");
+          }
+        } else {
+          var m = HOST_PORT.matcher(value);
+          if (!m.matches()) {
+            throw new ConfigException("--replica '" + DatabaseTarget.redact(value)
+                + "' is not HOST[:PORT] or a jdbc:mariadb://host:3306/db URL");
+          }
+          int port = m.group(2) == null ? primary.port() : replicaPort(value, m.group(2));
+          replica = primary.onServer(m.group(1) + ":" + port);
         }
-        int port = m.group(2) == null ? 3306 : replicaPort(value, m.group(2));
-        replica = DatabaseTarget.parse(primary.database(), m.group(1), port, primary.user(), primary.password());
+        if (replica.jdbcUrl().equals(primary.jdbcUrl())) {
+          throw new ConfigException("--replica " + replica.displayUrl() + " is the DATABASE itself: name its replicas");
+        }
+        replicas.add(replica);
       }
-      if (replica.jdbcUrl().equals(primary.jdbcUrl())) {
-        throw new ConfigException("--replica " + replica.displayUrl() + " is the DATABASE itself: name its replicas");
-      }
-      replicas.add(replica);
     }
     return List.copyOf(replicas);
   }

@@ -12,6 +12,7 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
   private static final Pattern URL =
       Pattern.compile("jdbc:mariadb://[^/?#@\\s]+/([A-Za-z0-9_$]{1,64})([?][^\\s]*)?");
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&]*");
+  private static final Pattern AUTHORITY = Pattern.compile("(?i)(jdbc:mariadb://)([^/?#@\\s]+)(/.*)");
   private static final Pattern USER_PARAM = Pattern.compile("[?&](?i:user)=([^&]*)");
   // Connector/J has no user:password@host form, so such a URL is refused; its login is masked in the message.
   private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/?#\\s]*@");
@@ -48,12 +49,33 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
     return new DatabaseTarget("jdbc:mariadb://" + host + ":" + port + "/" + text, text, user, password);
   }
 
+  /**
+   * The same database, login and URL settings (TLS, timeouts) on another server: a replica named by host and port.
+   */
+  public DatabaseTarget onServer(String hostAndPort) {
+    var m = AUTHORITY.matcher(jdbcUrl);
+    if (!m.matches()) {
+      throw new IllegalStateException("not a jdbc:mariadb:// URL: " + displayUrl());
+    }
+    return new DatabaseTarget(m.group(1) + hostAndPort + m.group(3), database, user, password);
+  }
+
+  /** The port of a URL naming one server, else 3306. */
+  public int port() {
+    var m = AUTHORITY.matcher(jdbcUrl);
+    if (m.matches() && m.group(2).matches(".*:[0-9]{1,5}") && !m.group(2).contains(",")) {
+      return Integer.parseInt(m.group(2).substring(m.group(2).lastIndexOf(':') + 1));
+    }
+    return 3306;
+  }
+
   /** The URL with any password parameter masked, fit for logs. */
   public String displayUrl() {
     return redact(jdbcUrl);
   }
 
-  static String redact(String url) {
+  /** {@code url} with any password and user-info masked: what a message may show of a value the user gave. */
+  public static String redact(String url) {
     return USER_INFO.matcher(PASSWORD_PARAM.matcher(url).replaceAll("$1***")).replaceAll("***@");
   }
 

@@ -98,6 +98,27 @@ class OptionsTest {
   }
 
   @Test
+  void replicaHostsTakeThePrimarysUrlSettingsAndPortAndAUrlIsNeverSplit() {
+    DatabaseTarget primary = DatabaseTarget.parse(
+        "jdbc:mariadb://db1:3307/app?sslMode=verify-full&password=p,w", null, 3306, "app", null);
+    List<DatabaseTarget> replicas = Options.replicas(List.of("db2, db3:3310",
+        "jdbc:mariadb://db4:3306/app?password=a,b"), primary);
+    assertEquals(List.of("jdbc:mariadb://db2:3307/app?sslMode=verify-full&password=p,w",
+        "jdbc:mariadb://db3:3310/app?sslMode=verify-full&password=p,w", "jdbc:mariadb://db4:3306/app?password=a,b"),
+        replicas.stream().map(DatabaseTarget::jdbcUrl).toList());
+  }
+
+  @Test
+  void aBadReplicaIsNamedWithoutItsPassword() {
+    DatabaseTarget primary = DatabaseTarget.parse("update_db", "db1", 3306, "app", null);
+    for (String bad : List.of("JDBC:postgresql://r1/app?password=hunter2", "mariadb://r1/app?user=u&password=hunter2")) {
+      String message = assertThrows(ConfigException.class, () -> Options.replicas(List.of(bad), primary)).getMessage();
+      assertFalse(message.contains("hunter2"), message);
+      assertTrue(message.startsWith("--replica '"), message);
+    }
+  }
+
+  @Test
   void aReplicaThatIsNotAHostOrIsTheDatabaseItselfIsRefused() {
     DatabaseTarget primary = DatabaseTarget.parse("update_db", "db1", 3306, "app", null);
     assertEquals("--replica 'db2:99999': 99999 is not a port number (1-65535)",

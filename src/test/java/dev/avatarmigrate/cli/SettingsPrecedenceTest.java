@@ -118,7 +118,7 @@ class SettingsPrecedenceTest {
     assertEquals(OnConflict.OVERWRITE, s.onConflict());
     assertEquals(64L << 20, s.copy().multipartThreshold());
     assertEquals(200, s.maxRate());
-    assertEquals(List.of("jdbc:mariadb://db-r1:3306/update_db", "jdbc:mariadb://db-r2:3307/update_db"),
+    assertEquals(List.of("jdbc:mariadb://db-r1:3307/update_db", "jdbc:mariadb://db-r2:3307/update_db"),
         s.replicas().stream().map(DatabaseTarget::jdbcUrl).toList());
     assertEquals("jdbc:mariadb://db.dotenv:3307/update_db", s.database().jdbcUrl());
     assertEquals("app", s.database().user());
