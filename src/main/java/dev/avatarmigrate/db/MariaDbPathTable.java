@@ -60,6 +60,11 @@ public final class MariaDbPathTable implements PathTable {
     return check;
   }
 
+  @Override
+  public String temporaryTablesRefused() {
+    return withRetry(c -> new TableInspector(c, connections.target(), sql).checkTemporaryTables());
+  }
+
   /** As {@link #check}, for a table that is only read (a replica's): its UPDATE privilege is not probed. */
   TableCheck checkForReading() {
     TableCheck check = new TableInspector(connection, connections.target(), sql).inspect(false);

@@ -79,7 +79,7 @@ final class TableInspector {
         }
       }
       return new TableCheck(indexed, sql.createIndex(), rows, maxLength,
-          forUpdate ? checkPrivileges(where) : checkSelect(where), forUpdate ? checkTemporaryTables(db) : null);
+          forUpdate ? checkPrivileges(where) : checkSelect(where));
     } catch (SQLException e) {
       throw new PreflightException("cannot inspect table " + where + ": " + Connections.firstLine(e.getMessage()), e);
     }
@@ -108,7 +108,8 @@ final class TableInspector {
    * Sync mode rewrites rows through a temporary table of (old, new) pairs: made here as the run would make it,
    * and dropped. Returns why it is refused (with the GRANT to run), or null.
    */
-  private String checkTemporaryTables(String db) throws SQLException {
+  String checkTemporaryTables() throws SQLException {
+    String db = target.database();
     try (Statement s = c.createStatement()) {
       s.execute(sql.createPairsTable());
       s.execute(sql.dropPairs());

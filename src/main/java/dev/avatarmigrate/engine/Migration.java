@@ -65,7 +65,7 @@ public final class Migration {
     // A dry run writes nothing, so it is not held to --max-rate.
     Pace pace = settings.maxRate() == 0 || settings.dryRun() ? Pace.none() : Pace.perSecond(settings.maxRate(), clock);
     MoveSteps steps = new MoveSteps(store, table, plan, check.maxPathLength(),
-        new ReplicaWait(replicas, clock, stop, listener));
+        new ReplicaWait(replicas, clock, stop, listener), stop);
     MoveRun run = new MoveRun(steps, store, plan, sources,
         settings.concurrency(), pace, listener, stop);
     listener.phase(settings.dryRun() ? "planning (dry run: nothing is written)" : "moving");
@@ -149,7 +149,7 @@ public final class Migration {
           + check.createIndexStatement());
     }
     String refused = check.updateRefused() != null ? check.updateRefused()
-        : settings.method() == Method.SYNC ? check.temporaryTablesRefused() : null;
+        : settings.method() == Method.SYNC && !settings.dryRun() ? table.temporaryTablesRefused() : null;
     if (refused != null && !settings.dryRun()) {
       throw new PreflightException(refused);
     }

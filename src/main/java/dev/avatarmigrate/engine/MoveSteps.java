@@ -34,19 +34,25 @@ public final class MoveSteps {
   private final MovePlan plan;
   private final int maxPathLength;
   private final ReplicaWait replicas;
+  private final StopSignal stop;
 
   /** @param maxPathLength the path column's length: a longer target path fails, it is never truncated */
   public MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength) {
-    this(store, table, plan, maxPathLength, ReplicaWait.none());
+    this(store, table, plan, maxPathLength, ReplicaWait.none(), new StopSignal());
   }
 
-  /** @param replicas what a delete waits for: the replicas showing the batch's rows rewritten */
-  MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength, ReplicaWait replicas) {
+  /**
+   * @param replicas what a delete waits for: the replicas showing the batch's rows rewritten
+   * @param stop the run's stop signal: rows rewritten one object at a time stop with it
+   */
+  MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength, ReplicaWait replicas,
+      StopSignal stop) {
     this.store = store;
     this.table = table;
     this.plan = plan;
     this.maxPathLength = maxPathLength;
     this.replicas = replicas;
+    this.stop = stop;
   }
 
   /** Step 1's result: a copy made (or found identical, or simulated), not yet verified. */
@@ -321,16 +327,43 @@ public final class MoveSteps {
     return new Batch<>(committed, List.of());
   }
 
+  /**
+   * Each object's rows in a transaction of their own, after the batch's transaction failed. Stops trying once the
+   * run stops, or once one object waited minutes (a table lock or an ALTER TABLE, not a row lock: every object
+   * after it would wait as long); the objects not tried fail, for a re-run. A lost database or a missing grant
+   * stops the run, and the objects committed before it are kept as committed.
+   */
   private Batch<CommittedRows> commitOneByOne(List<VerifiedCopy> verified) {
     List<CommittedRows> committed = new ArrayList<>(verified.size());
     List<MoveOutcome> ended = new ArrayList<>();
+    String notTried = null;
     for (VerifiedCopy v : verified) {
-      Batch<CommittedRows> one = commitRows(List.of(v), false);
-      committed.addAll(one.next());
-      ended.addAll(one.ended());
+      if (notTried == null && stop.requested()) {
+        notTried = "the run stopped before its rows were rewritten; a re-run moves it";
+      }
+      if (notTried != null) {
+        ended.add(new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, notTried));
+        continue;
+      }
+      long started = System.nanoTime();
+      try {
+        Batch<CommittedRows> one = commitRows(List.of(v), false);
+        committed.addAll(one.next());
+        ended.addAll(one.ended());
+        if (!one.ended().isEmpty() && System.nanoTime() - started > TABLE_LOCK_NANOS) {
+          notTried = "not tried: the table was locked for minutes (a LOCK TABLES or an ALTER TABLE); a re-run moves it";
+        }
+      } catch (PreflightException e) {
+        stop.fail(e);
+        ended.add(new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, e.getMessage()));
+        notTried = "the run stopped before its rows were rewritten; a re-run moves it";
+      }
     }
     return new Batch<>(committed, ended);
   }
+
+  // A row lock is given up within about 20 s (2 s waits, retried); a metadata lock only after 60 s per wait.
+  private static final long TABLE_LOCK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
 
   /**
    * Rows whose legacy object is gone but whose target object exists (the sweep saw it) point at nothing
@@ -358,6 +391,15 @@ public final class MoveSteps {
     } catch (PreflightException e) {
       throw e;
     } catch (RuntimeException e) {
+      if (fitting.size() > 1 && !plan.dryRun()) {
+        // As in commitRows: a row the service keeps locked fails its own path, not the page's.
+        for (PathRewrite r : fitting) {
+          results.addAll(stop.requested()
+              ? List.of(OrphanRows.failed(r, "the run stopped before this row was rewritten; a re-run rewrites it"))
+              : rewriteOrphanRows(List.of(r)));
+        }
+        return results;
+      }
       fitting.forEach(r -> results.add(OrphanRows.failed(r, e.getMessage())));
       return results;
     }

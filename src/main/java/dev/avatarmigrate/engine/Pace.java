@@ -1,11 +1,13 @@
 package dev.avatarmigrate.engine;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * {@code --max-rate}: objects are started at least 1/N s apart, so S3 and the database see at most N moves a
  * second, whatever the concurrency. The thread that hands out work waits here, so the workers simply run dry.
- * Time not used (a slow listing page) is not saved up for a burst afterwards.
+ * The turns keep to a fixed timeline, so a wait that overshoots is made up by the next; time not used (a slow
+ * listing page) is not saved up, beyond one object started at once afterwards.
  */
 final class Pace {
   /** Time as the pace sees it; a test's clock moves only when the pace sleeps. */
@@ -23,7 +25,11 @@ final class Pace {
 
     @Override
     public void sleep(long nanos) throws InterruptedException {
-      TimeUnit.NANOSECONDS.sleep(nanos);
+      // Not Thread.sleep, which rounds up to whole milliseconds: above ~500 a second the pace fell short.
+      LockSupport.parkNanos(nanos);
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
     }
   };
 
@@ -86,13 +92,14 @@ final class Pace {
         clock.sleep(wait);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        stop.request(); // nothing interrupts this thread but a run going down: stop, rather than end as if done
         return false;
       }
       long after = clock.nanoTime();
       waited += after - now;
       now = after;
     }
-    next = now + interval;
+    next = Math.max(next, now - interval) + interval;
     return !stop.requested();
   }
 

@@ -15,6 +15,14 @@ public interface PathTable extends AutoCloseable {
   TableCheck check();
 
   /**
+   * Sync mode's preflight: null when the login may create the temporary table sync mode rewrites rows through
+   * (made and dropped, as the run would); else why not, with the GRANT to run. A dry run does not ask.
+   */
+  default String temporaryTablesRefused() {
+    return null;
+  }
+
+  /**
    * Takes the run lock (a MariaDB named lock per database and table) for as long as this table is open;
    * throws {@link PreflightException} when another run holds it.
    */
@@ -52,13 +60,11 @@ public interface PathTable extends AutoCloseable {
   /**
    * @param updateRefused null when the login may UPDATE the column; else why not, with the GRANT to run (a dry
    *     run only warns, a real run stops)
-   * @param temporaryTablesRefused null when the login may create the temporary table sync mode rewrites rows
-   *     through; else why not, with the GRANT to run
    */
   record TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength,
-      String updateRefused, String temporaryTablesRefused) {
+      String updateRefused) {
     public TableCheck(boolean indexed, String createIndexStatement, long approximateRows, int maxPathLength) {
-      this(indexed, createIndexStatement, approximateRows, maxPathLength, null, null);
+      this(indexed, createIndexStatement, approximateRows, maxPathLength, null);
     }
   }
 }

@@ -83,10 +83,14 @@ final class S3ClientFactory {
     return client;
   }
 
-  /** True when the SDK would read an endpoint variable that is set but empty. */
+  /**
+   * True when the endpoint variable the SDK would take (AWS_ENDPOINT_URL_S3 before AWS_ENDPOINT_URL) is set but
+   * empty; a non-empty one it takes as it always did.
+   */
   static boolean blankEndpointVariable(Map<String, String> env) {
-    return java.util.stream.Stream.of("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3")
-        .map(env::get).anyMatch(v -> v != null && v.isBlank());
+    String s3 = env.get("AWS_ENDPOINT_URL_S3");
+    String taken = s3 != null ? s3 : env.get("AWS_ENDPOINT_URL");
+    return taken != null && taken.isBlank();
   }
 
   /**

@@ -45,14 +45,26 @@ class PaceTest {
   }
 
   @Test
-  void timeNotUsedIsNotSavedUpForABurst() {
+  void timeNotUsedIsNotSavedUpForABurstBeyondOneObject() {
     Pace pace = Pace.perSecond(10, clock);
     pace.await(stop);
     clock.now += 5_000_000_000L; // a slow listing page: five seconds with nothing to start
-    pace.await(stop);
     long before = clock.now;
     pace.await(stop);
-    assertEquals(before + 100_000_000L, clock.now, "the next one still waits its interval");
+    pace.await(stop);
+    assertEquals(before, clock.now, "one more starts at once");
+    pace.await(stop);
+    assertEquals(before + 100_000_000L, clock.now, "then each waits its interval again");
+  }
+
+  @Test
+  void aWaitThatOvershootsIsMadeUpByTheNextSoTheRateHolds() {
+    Pace pace = Pace.perSecond(1000, clock);
+    clock.onSleep = () -> clock.now += 300_000; // every sleep overshoots by 0.3 ms, as the OS may
+    for (int i = 0; i < 1000; i++) {
+      pace.await(stop);
+    }
+    assertEquals(1_000_000_000L + 999_000_000L, clock.now, 400_000, "999 intervals, give or take one overshoot");
   }
 
   @Test

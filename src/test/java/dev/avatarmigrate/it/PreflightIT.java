@@ -125,8 +125,8 @@ class PreflightIT {
     Result sync = w.runWith(env, "--method", "sync", w.legacy, w.production, w.database).expectExit(3);
     assertTrue(sync.err().contains("GRANT CREATE TEMPORARY TABLES ON " + w.database + ".*"), sync.err());
     assertEquals(0, w.objects(w.production).size(), "nothing copied before the refusal");
-    Result plan = w.runWith(env, "--method", "sync", "--dry-run", w.legacy, w.production, w.database).expectExit(0);
-    assertTrue(plan.err().contains("a real run would stop here"), plan.err());
+    // A dry run makes no temporary table (with statement-based binary logging, even that would be logged): it plans.
+    w.runWith(env, "--method", "sync", "--dry-run", w.legacy, w.production, w.database).expectExit(0);
 
     w.runWith(env, "--method", "object", w.legacy, w.production, w.database).expectExit(0);
     assertEquals(3, w.objects(w.production).size());

@@ -14,5 +14,8 @@ class S3ClientFactoryTest {
     assertTrue(S3ClientFactory.blankEndpointVariable(Map.of("AWS_ENDPOINT_URL_S3", " ")));
     assertFalse(S3ClientFactory.blankEndpointVariable(Map.of()));
     assertFalse(S3ClientFactory.blankEndpointVariable(Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9000")));
+    // The service-specific variable is the one the SDK takes: an empty general one beside it changes nothing.
+    assertFalse(S3ClientFactory.blankEndpointVariable(Map.of("AWS_ENDPOINT_URL", "",
+        "AWS_ENDPOINT_URL_S3", "http://minio:9000")));
   }
 }
