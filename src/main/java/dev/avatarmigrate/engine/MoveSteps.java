@@ -421,8 +421,8 @@ public final class MoveSteps {
 
   /**
    * Deletes the sources whose rows are committed, at most 1,000 a request, and reports each outcome. With
-   * {@code --replica}, a batch's sources go only once no replica shows their old paths; a replica still behind
-   * when the wait ends keeps its sources, for a re-run.
+   * {@code --replica}, a batch's sources go only once every replica has applied the rewrite of their rows (see
+   * {@link ReplicaWait}); a replica still behind when the wait ends keeps its sources, for a re-run.
    */
   public List<MoveOutcome> deleteSources(List<CommittedRows> committed) {
     List<MoveOutcome> outcomes = new ArrayList<>(committed.size());
@@ -434,7 +434,7 @@ public final class MoveSteps {
     }
     for (int from = 0; from < committed.size(); from += DELETE_BATCH) {
       List<CommittedRows> batch = committed.subList(from, Math.min(committed.size(), from + DELETE_BATCH));
-      // The rows' old paths are the source keys: a replica still showing one is still sending readers there.
+      // The rows' old paths are the source keys: a replica that may still show one still sends readers there.
       Map<String, String> kept = replicas.await(batch.stream().map(c -> c.source().key()).toList());
       // Each source as it was copied: one rewritten since (its writer still uploads) is kept, not deleted unseen.
       List<StoredObject> sources = batch.stream().map(CommittedRows::source)
