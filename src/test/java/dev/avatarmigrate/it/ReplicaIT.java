@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarmigrate.testing.AvatarWorld;
 import dev.avatarmigrate.testing.AvatarWorld.Result;
+import dev.avatarmigrate.testing.Poll;
 import dev.avatarmigrate.testing.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,19 +90,30 @@ class ReplicaIT {
     return "127.0.0.1:" + replica.port();
   }
 
-  /** Starts the run, lets it rewrite every row on the primary, and checks it deletes nothing meanwhile. */
+  /**
+   * Starts the run, lets it rewrite every row on the primary, and then lets it ask the replica again and again
+   * (its SELECTs counted there), checking that it deletes nothing meanwhile.
+   */
   private static CompletableFuture<Result> runHeldBack(AvatarWorld w, String method) throws Exception {
     CompletableFuture<Result> run = CompletableFuture.supplyAsync(
         () -> w.run("--method", method, "--replica", replicaAddress()));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!w.paths().stream().allMatch(p -> p.startsWith("avatar/"))) {
-      assertTrue(System.nanoTime() < deadline, "the rows were not rewritten on the primary");
-      assertFalse(run.isDone(), () -> "the run ended early: " + run.join().err());
-      Thread.sleep(50);
-    }
-    Thread.sleep(1500);
+    Poll.until("every row rewritten on the primary", Duration.ofSeconds(60),
+        () -> run.isDone() || w.paths().stream().allMatch(p -> p.startsWith("avatar/")));
+    assertFalse(run.isDone(), () -> "the run ended early: " + run.join().err());
+    long asked = replicaSelects();
+    Poll.until("the run to ask the replica five times more", Duration.ofSeconds(60),
+        () -> run.isDone() || replicaSelects() >= asked + 5);
     assertFalse(run.isDone(), () -> "the run ended while the replica lagged: " + run.join().err());
     return run;
+  }
+
+  /** The SELECTs the replica has answered so far: the run's questions (MASTER_GTID_WAIT, the paths) among them. */
+  private static long replicaSelects() throws SQLException {
+    try (Connection c = replica.connection(null); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_select'")) {
+      rs.next();
+      return rs.getLong(2);
+    }
   }
 
   @ParameterizedTest
