@@ -70,6 +70,11 @@ final class Options {
     List<DatabaseTarget> replicas = new ArrayList<>();
     for (String raw : values) {
       String trimmed = raw.trim();
+      if (!trimmed.regionMatches(true, 0, "jdbc:", 0, 5) && trimmed.toLowerCase(Locale.ROOT).contains("jdbc:")) {
+        // Split at its commas, a URL's password would become a host name: each URL is a value of its own.
+        throw new ConfigException("--replica: give each jdbc:mariadb:// URL as a --replica of its own, not after"
+            + " a host and a comma");
+      }
       List<String> entries = trimmed.regionMatches(true, 0, "jdbc:", 0, 5) ? List.of(trimmed)
           : Arrays.stream(trimmed.split(",")).map(String::trim).filter(e -> !e.isEmpty()).toList();
       for (String value : entries) {
@@ -81,10 +86,15 @@ final class Options {
             throw new ConfigException("--replica '" + DatabaseTarget.redact(value)
                 + "' is not HOST[:PORT] or a jdbc:mariadb://host:3306/db URL");
           }
+          if (replica.servers() != 1) {
+            // The driver would connect to the first server alone, and the others would never be asked.
+            throw new ConfigException("--replica " + replica.displayUrl() + " names several servers: give each"
+                + " replica its own --replica");
+          }
         } else {
           var m = HOST_PORT.matcher(value);
           if (!m.matches()) {
-            throw new ConfigException("--replica '" + DatabaseTarget.redact(value)
+            throw new ConfigException("--replica '" + DatabaseTarget.redact(value).replaceFirst("^[^/@\\s]*@", "***@")
                 + "' is not HOST[:PORT] or a jdbc:mariadb://host:3306/db URL");
           }
           int port = m.group(2) == null ? primary.port() : replicaPort(value, m.group(2));

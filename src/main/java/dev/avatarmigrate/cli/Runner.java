@@ -60,8 +60,7 @@ final class Runner implements AvatarMigrateCommand.Run {
     }
     try (S3ObjectStore store = S3ObjectStore.open(settings.s3(), settings.concurrency());
         MariaDbPathTable table = MariaDbPathTable.open(settings.database(), settings.table(), settings.column());
-        MariaDbReplicas replicas = MariaDbReplicas.open(settings.database(), settings.replicas(), settings.table(),
-            settings.column())) {
+        MariaDbReplicas replicas = MariaDbReplicas.open(table, settings.replicas(), settings.table(), settings.column())) {
       Migration migration = new Migration(settings, store, table, replicas, MigrationListener.all(listeners));
       console.startProgress(migration.progress());
       RunSummary summary;

@@ -60,6 +60,17 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
     return new DatabaseTarget(m.group(1) + hostAndPort + m.group(3), database, user, password);
   }
 
+  /** How many servers the URL names (host,host or address=(...) entries): a replica must name one. */
+  public int servers() {
+    var m = AUTHORITY.matcher(jdbcUrl);
+    if (!m.matches()) {
+      return 0;
+    }
+    String authority = m.group(2);
+    int addresses = authority.split("address=", -1).length - 1;
+    return addresses > 0 ? addresses : authority.split(",", -1).length;
+  }
+
   /** The port of a URL naming one server, else 3306. */
   public int port() {
     var m = AUTHORITY.matcher(jdbcUrl);

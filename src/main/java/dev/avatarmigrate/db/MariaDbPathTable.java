@@ -79,13 +79,38 @@ public final class MariaDbPathTable implements PathTable {
     return check;
   }
 
-  /** This server's replication position (gtid_binlog_pos), or null when it keeps no binary log. */
+  /** True when this server keeps a binary log, so its commits carry GTIDs a replica can be asked about. */
+  boolean logsBinary() {
+    return withRetry(c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@log_bin")) {
+        rs.next();
+        return rs.getBoolean(1);
+      }
+    });
+  }
+
+  /**
+   * Where this server's binary log stands now in the replication domain this table's session writes in (one
+   * domain-server-sequence of its gtid_binlog_pos), so at or after every row commit made so far; null without a
+   * binary log or before any transaction in that domain. Only that domain is waited for on a replica: one that
+   * ignores the primary's other domains would otherwise never count as caught up. The rows the service wrote
+   * just before share the domain (where it writes in the default one) and come earlier in it.
+   */
   String replicationPosition() {
     return withRetry(c -> {
       try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT @@log_bin, @@gtid_binlog_pos")) {
+          ResultSet rs = s.executeQuery("SELECT @@log_bin, @@gtid_binlog_pos, @@gtid_domain_id")) {
         rs.next();
-        return rs.getBoolean(1) ? rs.getString(2) : null;
+        if (!rs.getBoolean(1) || rs.getString(2) == null) {
+          return null;
+        }
+        String domain = rs.getString(3) + "-";
+        for (String gtid : rs.getString(2).split(",")) {
+          if (gtid.trim().startsWith(domain)) {
+            return gtid.trim();
+          }
+        }
+        return null;
       }
     });
   }
@@ -107,7 +132,8 @@ public final class MariaDbPathTable implements PathTable {
         s.setString(1, position);
         try (ResultSet rs = s.executeQuery()) {
           rs.next();
-          return rs.getInt(1) == 0;
+          int answer = rs.getInt(1);
+          return !rs.wasNull() && answer == 0;
         }
       }
     });

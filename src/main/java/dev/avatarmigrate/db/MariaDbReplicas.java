@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * {@link Replicas} on MariaDB ({@code --replica}). A replica has shown a batch's rewritten rows once it has applied
- * the primary's GTID position read after their commit ({@code MASTER_GTID_WAIT(position, 0)}, asked without
- * waiting) and no longer shows their old paths (the bound {@code SELECT … IN} a dry run counts rows with). Where
+ * the primary's position after the rows' commit, in the session's replication domain ({@code
+ * MASTER_GTID_WAIT(gtid, 0)}, asked without waiting), and no longer shows their old paths (the bound {@code SELECT … IN} a dry run counts rows with). Where
  * the primary keeps no binary log (a Galera cluster), only the paths are looked at. Nothing is written to a
  * replica. A replica lost mid-run is retried like the primary, then stops the run: without it, no source can be
  * deleted safely.
@@ -36,14 +36,13 @@ public final class MariaDbReplicas implements Replicas {
   }
 
   /**
-   * Connects to each replica, and once more to the primary, for its replication position; a refused login or an
-   * unreachable server is a {@code PreflightException}. With no replicas, connects to nothing.
+   * Connects to each replica; a refused login or an unreachable server is a {@code PreflightException}. The
+   * {@code primary} table (the one that rewrites the rows, on the session that commits them) tells the position.
    */
-  public static MariaDbReplicas open(DatabaseTarget primaryTarget, List<DatabaseTarget> replicas, Identifier table,
+  public static MariaDbReplicas open(MariaDbPathTable primary, List<DatabaseTarget> replicas, Identifier table,
       Identifier column) {
     List<MariaDbPathTable> tables = new ArrayList<>();
     List<String> names = new ArrayList<>();
-    MariaDbPathTable primary = null;
     try {
       for (DatabaseTarget replica : replicas) {
         try {
@@ -52,9 +51,6 @@ public final class MariaDbReplicas implements Replicas {
           throw new PreflightException("replica: " + e.getMessage(), e);
         }
         names.add(replica.displayUrl());
-      }
-      if (!replicas.isEmpty()) {
-        primary = MariaDbPathTable.open(primaryTarget, table, column);
       }
     } catch (RuntimeException e) {
       tables.forEach(MariaDbPathTable::close);
@@ -75,7 +71,7 @@ public final class MariaDbReplicas implements Replicas {
       return warnings;
     }
     long primaryId = primary.serverId();
-    if (primary.replicationPosition() == null) {
+    if (!primary.logsBinary()) {
       warnings.add("the DATABASE keeps no binary log, so a source is deleted once no --replica shows its old path,"
           + " without knowing whether a replica has applied the rows inserted just before (a Galera cluster's"
           + " nodes are such replicas)");
@@ -126,9 +122,6 @@ public final class MariaDbReplicas implements Replicas {
 
   @Override
   public void close() {
-    tables.forEach(MariaDbPathTable::close);
-    if (primary != null) {
-      primary.close();
-    }
+    tables.forEach(MariaDbPathTable::close); // the primary's table is its opener's to close
   }
 }

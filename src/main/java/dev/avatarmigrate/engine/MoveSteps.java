@@ -337,9 +337,14 @@ public final class MoveSteps {
     List<CommittedRows> committed = new ArrayList<>(verified.size());
     List<MoveOutcome> ended = new ArrayList<>();
     String notTried = null;
+    long budgetEnds = System.nanoTime() + ONE_BY_ONE_BUDGET_NANOS;
     for (VerifiedCopy v : verified) {
       if (notTried == null && stop.requested()) {
         notTried = "the run stopped before its rows were rewritten; a re-run moves it";
+      }
+      if (notTried == null && System.nanoTime() > budgetEnds) {
+        notTried = "not tried: its batch's rows, rewritten one by one, waited on locks for over 10 minutes; a re-run"
+            + " moves it";
       }
       if (notTried != null) {
         ended.add(new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, notTried));
@@ -364,6 +369,8 @@ public final class MoveSteps {
 
   // A row lock is given up within about 20 s (2 s waits, retried); a metadata lock only after 60 s per wait.
   private static final long TABLE_LOCK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+  // Many rows held locked at once (a long transaction of the service's): the rest of the batch waits for a re-run.
+  private static final long ONE_BY_ONE_BUDGET_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
 
   /**
    * Rows whose legacy object is gone but whose target object exists (the sweep saw it) point at nothing
@@ -392,10 +399,12 @@ public final class MoveSteps {
       throw e;
     } catch (RuntimeException e) {
       if (fitting.size() > 1 && !plan.dryRun()) {
-        // As in commitRows: a row the service keeps locked fails its own path, not the page's.
+        // As in commitRows: a row the service keeps locked fails its own path, not the page's; within a budget.
+        long budgetEnds = System.nanoTime() + ONE_BY_ONE_BUDGET_NANOS;
         for (PathRewrite r : fitting) {
-          results.addAll(stop.requested()
-              ? List.of(OrphanRows.failed(r, "the run stopped before this row was rewritten; a re-run rewrites it"))
+          results.addAll(stop.requested() || System.nanoTime() > budgetEnds
+              ? List.of(OrphanRows.failed(r, "not tried: the run stopped, or the page's rows waited on locks for"
+                  + " over 10 minutes; a re-run rewrites it"))
               : rewriteOrphanRows(List.of(r)));
         }
         return results;

@@ -4,10 +4,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code --max-rate}: objects are started at least 1/N s apart, so S3 and the database see at most N moves a
- * second, whatever the concurrency. The thread that hands out work waits here, so the workers simply run dry.
+ * {@code --max-rate}: objects are started 1/N s apart, on a fixed timeline, so S3 and the database see at most N
+ * moves a second, whatever the concurrency. The thread that hands out work waits here, so the workers simply run dry.
  * The turns keep to a fixed timeline, so a wait that overshoots is made up by the next; time not used (a slow
- * listing page) is not saved up, beyond one object started at once afterwards.
+ * listing page) is not saved up for a burst afterwards.
  */
 final class Pace {
   /** Time as the pace sees it; a test's clock moves only when the pace sleeps. */
@@ -99,7 +99,8 @@ final class Pace {
       waited += after - now;
       now = after;
     }
-    next = Math.max(next, now - interval) + interval;
+    // On the timeline, so a wait that overshot is made up; after a stall of an interval or more, from now.
+    next = now - next >= interval ? now + interval : next + interval;
     return !stop.requested();
   }
 

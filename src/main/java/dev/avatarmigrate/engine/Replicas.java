@@ -47,8 +47,8 @@ public interface Replicas extends AutoCloseable {
   List<String> check();
 
   /**
-   * Where the primary's replication stands now (MariaDB: its {@code gtid_binlog_pos}), every commit made so far
-   * included; null where it keeps no binary log to say so.
+   * Where the primary's replication stands now (MariaDB: its binary log's position in the domain the tool's
+   * session writes in), so at or after every row commit made so far; null where it keeps no binary log.
    */
   String primaryPosition();
 

@@ -109,12 +109,22 @@ class OptionsTest {
   }
 
   @Test
+  void aReplicaUrlNamingSeveralServersIsRefused() {
+    DatabaseTarget primary = DatabaseTarget.parse("update_db", "db1", 3306, "app", null);
+    for (String several : List.of("jdbc:mariadb://r1,r2/app", "jdbc:mariadb://address=(host=r1),address=(host=r2)/app")) {
+      assertTrue(assertThrows(ConfigException.class, () -> Options.replicas(List.of(several), primary)).getMessage()
+          .contains("names several servers"), several);
+    }
+  }
+
+  @Test
   void aBadReplicaIsNamedWithoutItsPassword() {
     DatabaseTarget primary = DatabaseTarget.parse("update_db", "db1", 3306, "app", null);
-    for (String bad : List.of("JDBC:postgresql://r1/app?password=hunter2", "mariadb://r1/app?user=u&password=hunter2")) {
+    for (String bad : List.of("JDBC:postgresql://r1/app?password=hunter2", "mariadb://r1/app?user=u&password=hunter2",
+        "admin:hunter2@r1", "r1,jdbc:mariadb://r2:3306/app?password=hun,ter2")) {
       String message = assertThrows(ConfigException.class, () -> Options.replicas(List.of(bad), primary)).getMessage();
       assertFalse(message.contains("hunter2"), message);
-      assertTrue(message.startsWith("--replica '"), message);
+      assertTrue(message.startsWith("--replica"), message);
     }
   }
 
