@@ -36,11 +36,14 @@ public sealed interface MoveOutcome {
    * The object could not be moved; what was done is safe (at worst a verified copy whose rows were not
    * yet rewritten, or rows rewritten whose source was not yet deleted). A re-run retries it.
    */
-  /** @param rowsRewritten rows already rewritten to the target (an object that stopped at its delete) */
-  record Failed(StoredObject source, String targetKey, Stage stage, String reason, int rowsRewritten)
-      implements MoveOutcome {
+  /**
+   * @param rowsRewritten rows already rewritten to the target (an object that stopped at its delete)
+   * @param copyMade true when this run made the copy before the object stopped (at its rows or its delete)
+   */
+  record Failed(StoredObject source, String targetKey, Stage stage, String reason, int rowsRewritten,
+      boolean copyMade) implements MoveOutcome {
     public Failed(StoredObject source, String targetKey, Stage stage, String reason) {
-      this(source, targetKey, stage, reason, 0);
+      this(source, targetKey, stage, reason, 0, false);
     }
 
     @Override

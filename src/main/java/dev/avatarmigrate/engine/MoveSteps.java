@@ -109,6 +109,11 @@ public final class MoveSteps {
     public String targetKey() {
       return copy.targetKey;
     }
+
+    /** This object's outcome when it stops at {@code stage}, after its copy was verified. */
+    public MoveOutcome.Failed failed(Stage stage, String reason) {
+      return new MoveOutcome.Failed(source(), targetKey(), stage, reason, 0, copy.madeCopy());
+    }
   }
 
   /** Step 3's result: the rows of this object point at the target, committed. */
@@ -128,6 +133,12 @@ public final class MoveSteps {
     /** Rows rewritten to the target (0 where a re-run finds them done already). */
     public int rows() {
       return rows;
+    }
+
+    /** This object's outcome when it stops at its delete, after its rows were committed. */
+    public MoveOutcome.Failed failed(String reason) {
+      return new MoveOutcome.Failed(source(), verified.targetKey(), Stage.DELETE, reason, rows,
+          verified.copy.madeCopy());
     }
   }
 
@@ -316,7 +327,7 @@ public final class MoveSteps {
         return commitOneByOne(verified);
       }
       List<MoveOutcome> failed = verified.stream()
-          .<MoveOutcome>map(v -> new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, e.getMessage()))
+          .<MoveOutcome>map(v -> v.failed(Stage.ROWS, e.getMessage()))
           .toList();
       return new Batch<>(List.of(), failed);
     }
@@ -347,7 +358,7 @@ public final class MoveSteps {
             + " moves it";
       }
       if (notTried != null) {
-        ended.add(new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, notTried));
+        ended.add(v.failed(Stage.ROWS, notTried));
         continue;
       }
       long started = System.nanoTime();
@@ -360,7 +371,7 @@ public final class MoveSteps {
         }
       } catch (PreflightException e) {
         stop.fail(e);
-        ended.add(new MoveOutcome.Failed(v.source(), v.targetKey(), Stage.ROWS, e.getMessage()));
+        ended.add(v.failed(Stage.ROWS, e.getMessage()));
         notTried = "the run stopped before its rows were rewritten; a re-run moves it";
       }
     }
@@ -462,12 +473,10 @@ public final class MoveSteps {
       for (CommittedRows c : batch) {
         String key = c.source().key();
         if (kept.containsKey(key)) {
-          outcomes.add(new MoveOutcome.Failed(c.source(), c.verified.targetKey(), Stage.DELETE, kept.get(key),
-              c.rows));
+          outcomes.add(c.failed(kept.get(key)));
         } else {
           outcomes.add(failedKeys.contains(key)
-              ? new MoveOutcome.Failed(c.source(), c.verified.targetKey(), Stage.DELETE,
-                  "rows rewritten, but the source could not be deleted: " + errors.get(key), c.rows)
+              ? c.failed("rows rewritten, but the source could not be deleted: " + errors.get(key))
               : done(c, true));
         }
       }

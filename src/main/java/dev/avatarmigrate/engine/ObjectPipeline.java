@@ -161,8 +161,7 @@ final class ObjectPipeline {
       committed = steps.commitRows(batch, false);
     } catch (RuntimeException e) {
       stop.fail(e);
-      batch.forEach(v -> listener.outcome(
-          new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
+      batch.forEach(v -> listener.outcome(v.failed(MoveOutcome.Stage.ROWS, e.getMessage())));
       return;
     }
     committed.ended().forEach(listener::outcome);
@@ -175,8 +174,7 @@ final class ObjectPipeline {
       outcomes = steps.deleteSources(batch);
     } catch (RuntimeException e) {
       stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
-      batch.forEach(c -> listener.outcome(new MoveOutcome.Failed(c.source(),
-          plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage(), c.rows())));
+      batch.forEach(c -> listener.outcome(c.failed(e.getMessage())));
       return;
     }
     // Outside the try: a listener that fails (the report's disk is full) must not be taken for a failed delete.

@@ -47,6 +47,10 @@ public final class SummaryCounter implements MigrationListener {
       conflicts.increment();
     } else if (outcome instanceof MoveOutcome.Failed f) {
       failed.increment();
+      if (f.copyMade()) { // the copy stays, and a re-run finds it already present
+        copied.increment();
+        bytes.add(f.source().size());
+      }
       rowsRewritten.add(f.rowsRewritten()); // an object that stopped at its delete has its rows rewritten
     } else if (outcome instanceof MoveOutcome.Planned p) {
       (p.wouldCopy() ? wouldCopy : alreadyPresent).increment();

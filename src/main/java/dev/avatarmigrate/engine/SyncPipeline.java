@@ -201,13 +201,11 @@ final class SyncPipeline {
         outcomes.addAll(steps.deleteSources(committed.next()));
       } catch (RuntimeException e) {
         stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
-        committed.next().forEach(c -> outcomes.add(new MoveOutcome.Failed(c.source(),
-            plan.mapping().targetKey(c.source().key()), MoveOutcome.Stage.DELETE, e.getMessage(), c.rows())));
+        committed.next().forEach(c -> outcomes.add(c.failed(e.getMessage())));
       }
     } catch (RuntimeException e) {
       stop.fail(e instanceof StoreFailure ? new PreflightException(e.getMessage(), e) : e);
-      verified.forEach(v -> outcomes.add(
-          new MoveOutcome.Failed(v.source(), v.targetKey(), MoveOutcome.Stage.ROWS, e.getMessage())));
+      verified.forEach(v -> outcomes.add(v.failed(MoveOutcome.Stage.ROWS, e.getMessage())));
     }
     outcomes.forEach(listener::outcome);
   }

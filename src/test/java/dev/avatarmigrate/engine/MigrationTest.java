@@ -744,6 +744,11 @@ class MigrationTest {
     assertMoved(other);
     assertEquals(1, summary.failed());
     assertEquals(1, summary.deleted());
+    // What was done is counted: both copies were made and both rows rewritten, though one source stays.
+    assertTrue(failed.copyMade());
+    assertEquals(1, failed.rowsRewritten());
+    assertEquals(2, summary.copied());
+    assertEquals(2, summary.rowsRewritten());
     assertFalse(summary.complete());
 
     RunSummary again = run(settings(method));
