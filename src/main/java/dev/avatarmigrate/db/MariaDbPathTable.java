@@ -81,10 +81,19 @@ public final class MariaDbPathTable implements PathTable {
 
   /** True when this server keeps a binary log, so its commits carry GTIDs a replica can be asked about. */
   boolean logsBinary() {
+    return variable("@@log_bin", rs -> rs.getBoolean(1));
+  }
+
+  private interface Column<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /** One server variable, read on this table's connection. */
+  private <T> T variable(String name, Column<T> column) {
     return withRetry(c -> {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@log_bin")) {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT " + name)) {
         rs.next();
-        return rs.getBoolean(1);
+        return column.read(rs);
       }
     });
   }
@@ -97,32 +106,23 @@ public final class MariaDbPathTable implements PathTable {
    * just before share the domain (where it writes in the default one) and come earlier in it.
    */
   String replicationPosition() {
-    return withRetry(c -> {
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT @@log_bin, @@gtid_binlog_pos, @@gtid_domain_id")) {
-        rs.next();
-        if (!rs.getBoolean(1) || rs.getString(2) == null) {
-          return null;
-        }
-        String domain = rs.getString(3) + "-";
-        for (String gtid : rs.getString(2).split(",")) {
-          if (gtid.trim().startsWith(domain)) {
-            return gtid.trim();
-          }
-        }
+    return variable("@@log_bin, @@gtid_binlog_pos, @@gtid_domain_id", rs -> {
+      if (!rs.getBoolean(1) || rs.getString(2) == null) {
         return null;
       }
+      String domain = rs.getString(3) + "-";
+      for (String gtid : rs.getString(2).split(",")) {
+        if (gtid.trim().startsWith(domain)) {
+          return gtid.trim();
+        }
+      }
+      return null;
     });
   }
 
   /** This server's server_id: two connections to one server share it. */
   long serverId() {
-    return withRetry(c -> {
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@server_id")) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    return variable("@@server_id", rs -> rs.getLong(1));
   }
 
   /** True when this replica has applied the transactions up to {@code position}; asks without waiting. */

@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * {@link Replicas} on MariaDB ({@code --replica}). A replica has shown a batch's rewritten rows once it has applied
- * the primary's position after the rows' commit, in the session's replication domain ({@code
- * MASTER_GTID_WAIT(gtid, 0)}, asked without waiting), and no longer shows their old paths (the bound {@code SELECT … IN} a dry run counts rows with). Where
- * the primary keeps no binary log (a Galera cluster), only the paths are looked at. Nothing is written to a
+ * the primary's position after the rows' commit, in the session's replication domain
+ * ({@code MASTER_GTID_WAIT(gtid, 0)}, asked without waiting), and no longer shows their old paths (the bound
+ * {@code SELECT … IN} a dry run counts rows with). Where the primary keeps no binary log (a Galera cluster),
+ * only the paths are looked at. Nothing is written to a
  * replica. A replica lost mid-run is retried like the primary, then stops the run: without it, no source can be
  * deleted safely.
  */

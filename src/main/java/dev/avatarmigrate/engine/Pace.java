@@ -4,10 +4,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * {@code --max-rate}: objects are started 1/N s apart, on a fixed timeline, so S3 and the database see at most N
- * moves a second, whatever the concurrency. The thread that hands out work waits here, so the workers simply run dry.
- * The turns keep to a fixed timeline, so a wait that overshoots is made up by the next; time not used (a slow
- * listing page) is not saved up for a burst afterwards.
+ * {@code --max-rate}: objects are started 1/N s apart, so S3 and the database see at most N moves a second,
+ * whatever the concurrency. The thread that hands out work waits here, so the workers simply run dry. The turns
+ * keep to a fixed timeline, so a wait that overshoots is made up by the next; time not used (a slow listing page)
+ * is not saved up for a burst afterwards.
  */
 final class Pace {
   /** Time as the pace sees it; a test's clock moves only when the pace sleeps. */

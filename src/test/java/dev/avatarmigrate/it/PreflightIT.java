@@ -62,11 +62,7 @@ class PreflightIT {
   @Test
   void wrongDatabasePasswordIsRefusedWithoutEverPrintingIt() throws Exception {
     AvatarWorld w = AvatarWorld.create();
-    String user = "am_" + Long.toHexString(System.nanoTime()).substring(0, 8);
-    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
-      s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'right-Passw0rd'");
-      s.execute("GRANT SELECT, UPDATE ON `" + w.database + "`.* TO '" + user + "'@'%'");
-    }
+    String user = user(w, "am_", "right-Passw0rd", "SELECT, UPDATE ON `" + w.database + "`.*");
     Map<String, String> env = w.env();
     env.put("DB_USER", user);
     env.put("DB_PASSWORD", "s3cr3t-Wr0ng-Pa55");
@@ -90,11 +86,7 @@ class PreflightIT {
   @Test
   void userWithoutUpdatePrivilegeGetsTheGrantToRun() throws Exception {
     AvatarWorld w = AvatarWorld.create();
-    String user = "ro_" + Long.toHexString(System.nanoTime()).substring(0, 8);
-    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
-      s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'");
-      s.execute("GRANT SELECT ON `" + w.database + "`.* TO '" + user + "'@'%'");
-    }
+    String user = user(w, "ro_", "pw", "SELECT ON `" + w.database + "`.*");
     Map<String, String> env = w.env();
     env.put("DB_USER", user);
     env.put("DB_PASSWORD", "pw");
@@ -113,11 +105,7 @@ class PreflightIT {
   void syncModeWithoutTheTemporaryTablesGrantStopsInThePreflightAndObjectModeNeedsNone() throws Exception {
     AvatarWorld w = AvatarWorld.create();
     w.seedAvatars(3);
-    String user = "nt_" + Long.toHexString(System.nanoTime()).substring(0, 8);
-    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
-      s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY 'pw'");
-      s.execute("GRANT SELECT, UPDATE ON `" + w.database + "`.`avatars` TO '" + user + "'@'%'");
-    }
+    String user = user(w, "nt_", "pw", "SELECT, UPDATE ON `" + w.database + "`.`avatars`");
     Map<String, String> env = w.env();
     env.put("DB_USER", user);
     env.put("DB_PASSWORD", "pw");
@@ -156,5 +144,15 @@ class PreflightIT {
         .err().contains("not a valid table or column name"));
     assertTrue(w.runWith(env, "--method", "turbo", w.legacy, w.production, w.database).expectExit(2)
         .err().contains("--method 'turbo' is not one of object|sync"));
+  }
+
+  /** A new database user with {@code password} and one GRANT ({@code grant}: privileges ON what). */
+  private static String user(AvatarWorld w, String prefix, String password, String grant) throws Exception {
+    String user = prefix + Long.toHexString(System.nanoTime()).substring(0, 8);
+    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+      s.execute("CREATE USER '" + user + "'@'%' IDENTIFIED BY '" + password + "'");
+      s.execute("GRANT " + grant + " TO '" + user + "'@'%'");
+    }
+    return user;
   }
 }
