@@ -65,7 +65,7 @@ public final class Migration {
     // A dry run writes nothing, so it is not held to --max-rate.
     Pace pace = settings.maxRate() == 0 || settings.dryRun() ? Pace.none() : Pace.perSecond(settings.maxRate(), clock);
     MoveSteps steps = new MoveSteps(store, table, plan, check.maxPathLength(),
-        new ReplicaWait(replicas, clock, stop, listener), stop);
+        new ReplicaWait(replicas, clock, stop, listener), stop, clock);
     MoveRun run = new MoveRun(steps, store, plan, sources,
         settings.concurrency(), pace, listener, stop);
     listener.phase(settings.dryRun() ? "planning (dry run: nothing is written)" : "moving");

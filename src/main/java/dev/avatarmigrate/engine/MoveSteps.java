@@ -35,24 +35,27 @@ public final class MoveSteps {
   private final int maxPathLength;
   private final ReplicaWait replicas;
   private final StopSignal stop;
+  private final Pace.Clock clock;
 
   /** @param maxPathLength the path column's length: a longer target path fails, it is never truncated */
   public MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength) {
-    this(store, table, plan, maxPathLength, ReplicaWait.none(), new StopSignal());
+    this(store, table, plan, maxPathLength, ReplicaWait.none(), new StopSignal(), Pace.SYSTEM);
   }
 
   /**
    * @param replicas what a delete waits for: the replicas showing the batch's rows rewritten
    * @param stop the run's stop signal: rows rewritten one object at a time stop with it
+   * @param clock what the one-object-at-a-time rewrites' time limits go by
    */
   MoveSteps(ObjectStore store, PathTable table, MovePlan plan, int maxPathLength, ReplicaWait replicas,
-      StopSignal stop) {
+      StopSignal stop, Pace.Clock clock) {
     this.store = store;
     this.table = table;
     this.plan = plan;
     this.maxPathLength = maxPathLength;
     this.replicas = replicas;
     this.stop = stop;
+    this.clock = clock;
   }
 
   /** Step 1's result: a copy made (or found identical, or simulated), not yet verified. */
@@ -348,12 +351,12 @@ public final class MoveSteps {
     List<CommittedRows> committed = new ArrayList<>(verified.size());
     List<MoveOutcome> ended = new ArrayList<>();
     String notTried = null;
-    long budgetEnds = System.nanoTime() + ONE_BY_ONE_BUDGET_NANOS;
+    long budgetEnds = clock.nanoTime() + ONE_BY_ONE_BUDGET_NANOS;
     for (VerifiedCopy v : verified) {
       if (notTried == null && stop.requested()) {
         notTried = "the run stopped before its rows were rewritten; a re-run moves it";
       }
-      if (notTried == null && System.nanoTime() > budgetEnds) {
+      if (notTried == null && clock.nanoTime() > budgetEnds) {
         notTried = "not tried: its batch's rows, rewritten one by one, waited on locks for over 10 minutes; a re-run"
             + " moves it";
       }
@@ -361,12 +364,12 @@ public final class MoveSteps {
         ended.add(v.failed(Stage.ROWS, notTried));
         continue;
       }
-      long started = System.nanoTime();
+      long started = clock.nanoTime();
       try {
         Batch<CommittedRows> one = commitRows(List.of(v), false);
         committed.addAll(one.next());
         ended.addAll(one.ended());
-        if (!one.ended().isEmpty() && System.nanoTime() - started > TABLE_LOCK_NANOS) {
+        if (!one.ended().isEmpty() && clock.nanoTime() - started > TABLE_LOCK_NANOS) {
           notTried = "not tried: the table was locked for minutes (a LOCK TABLES or an ALTER TABLE); a re-run moves it";
         }
       } catch (PreflightException e) {
@@ -411,9 +414,9 @@ public final class MoveSteps {
     } catch (RuntimeException e) {
       if (fitting.size() > 1 && !plan.dryRun()) {
         // As in commitRows: a row the service keeps locked fails its own path, not the page's; within a budget.
-        long budgetEnds = System.nanoTime() + ONE_BY_ONE_BUDGET_NANOS;
+        long budgetEnds = clock.nanoTime() + ONE_BY_ONE_BUDGET_NANOS;
         for (PathRewrite r : fitting) {
-          results.addAll(stop.requested() || System.nanoTime() > budgetEnds
+          results.addAll(stop.requested() || clock.nanoTime() > budgetEnds
               ? List.of(OrphanRows.failed(r, "not tried: the run stopped, or the page's rows waited on locks for"
                   + " over 10 minutes; a re-run rewrites it"))
               : rewriteOrphanRows(List.of(r)));

@@ -56,8 +56,7 @@ public interface PathTable extends AutoCloseable {
   /**
    * What the preflight found: {@code indexed} false means per-row rewrites will crawl;
    * {@code maxPathLength} is the column's length in characters.
-   */
-  /**
+   *
    * @param updateRefused null when the login may UPDATE the column; else why not, with the GRANT to run (a dry
    *     run only warns, a real run stops)
    */

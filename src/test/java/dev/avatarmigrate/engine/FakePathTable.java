@@ -21,6 +21,8 @@ public final class FakePathTable implements PathTable {
   private final List<String> rows = new ArrayList<>();
   private final OperationLog log;
   private final Set<String> failingPaths = new HashSet<>();
+  private final Map<String, RuntimeException> pathErrors = new HashMap<>();
+  private java.util.function.Consumer<List<String>> beforeRewrite = paths -> {};
   private boolean failAll;
   private RuntimeException rewriteError;
   private boolean lockHeld;
@@ -53,6 +55,18 @@ public final class FakePathTable implements PathTable {
   /** Any rewrite transaction that contains {@code oldPath} fails and changes nothing. */
   public synchronized FakePathTable failRewritesOf(String oldPath) {
     failingPaths.add(oldPath);
+    return this;
+  }
+
+  /** A rewrite of {@code oldPath} alone throws {@code error}; one with other paths too fails as {@link #failRewritesOf}. */
+  public synchronized FakePathTable failRewritesOf(String oldPath, RuntimeException error) {
+    pathErrors.put(oldPath, error);
+    return this;
+  }
+
+  /** Runs as each rewrite transaction starts, with its old paths: a test moves its clock or stops the run there. */
+  public synchronized FakePathTable beforeEachRewrite(java.util.function.Consumer<List<String>> hook) {
+    beforeRewrite = hook;
     return this;
   }
 
@@ -102,11 +116,16 @@ public final class FakePathTable implements PathTable {
 
   private Map<String, Integer> apply(String what, List<PathRewrite> rewrites) {
     List<String> oldPaths = rewrites.stream().map(PathRewrite::oldPath).toList();
+    beforeRewrite.accept(oldPaths);
+    if (oldPaths.size() == 1 && pathErrors.containsKey(oldPaths.get(0))) {
+      log.add(what, null, oldPaths, "failed", null);
+      throw pathErrors.get(oldPaths.get(0));
+    }
     if (rewriteError != null) {
       log.add(what, null, oldPaths, "failed", null);
       throw rewriteError;
     }
-    if (failAll || oldPaths.stream().anyMatch(failingPaths::contains)) {
+    if (failAll || oldPaths.stream().anyMatch(p -> failingPaths.contains(p) || pathErrors.containsKey(p))) {
       log.add(what, null, oldPaths, "failed", null);
       throw new IllegalStateException("the database refused the row rewrite: injected");
     }

@@ -393,6 +393,165 @@ class MoveStepsTest {
     assertThrows(PreflightException.class, () -> steps.commitRows(List.of(v), false));
   }
 
+  // ---- rows, one object at a time after a batch failed ------------------------------------------
+
+  /** Time that moves only when a test moves it. */
+  private static final class TestClock implements Pace.Clock {
+    private long now;
+
+    @Override
+    public synchronized long nanoTime() {
+      return now;
+    }
+
+    @Override
+    public synchronized void sleep(long nanos) {
+      now += nanos;
+    }
+
+    synchronized void advanceSeconds(long seconds) {
+      now += java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+    }
+  }
+
+  private final StopSignal stop = new StopSignal();
+  private final TestClock clock = new TestClock();
+
+  private MoveSteps stepsWithStopAndClock() {
+    return new MoveSteps(store, table, new MovePlan(MAPPING, COPY, OnConflict.SKIP, false, false), 255,
+        ReplicaWait.none(), stop, clock);
+  }
+
+  private List<VerifiedCopy> verifiedCopies(MoveSteps steps, int n) {
+    List<VerifiedCopy> verified = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      StoredObject s = source("avatar-" + i + ".png", "png" + i);
+      verified.add(steps.verify(steps.copy(s, Optional.empty()).next()).next());
+    }
+    return verified;
+  }
+
+  private static List<String> keys(List<CommittedRows> committed) {
+    return committed.stream().map(c -> c.source().key()).toList();
+  }
+
+  private static String reason(MoveOutcome o) {
+    return ((MoveOutcome.Failed) o).reason();
+  }
+
+  @Test
+  void rewritingOneObjectAtATimeStopsWithTheRunAndKeepsWhatItCommitted() {
+    MoveSteps steps = stepsWithStopAndClock();
+    List<VerifiedCopy> verified = verifiedCopies(steps, 3);
+    table.failRewritesOf("image/avatar-1.png");
+    table.beforeEachRewrite(paths -> {
+      if (paths.equals(List.of("image/avatar-2.png"))) {
+        stop.request(); // Ctrl-C while the second object's rows are being rewritten on their own
+      }
+    });
+
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, true);
+
+    assertEquals(List.of("image/avatar-2.png"), keys(batch.next()), "the rewrite under way when the stop came ends");
+    assertEquals(2, batch.ended().size());
+    assertTrue(reason(batch.ended().get(0)).contains("injected"), () -> reason(batch.ended().get(0)));
+    assertEquals("image/avatar-3.png", batch.ended().get(1).source().key());
+    assertTrue(reason(batch.ended().get(1)).contains("the run stopped"), () -> reason(batch.ended().get(1)));
+    assertEquals(1, table.count("image/avatar-3.png"), "not tried after the stop");
+    assertEquals(1, table.count("avatar/avatar-2.png"));
+  }
+
+  @Test
+  void aDatabaseLostWhileRewritingOneObjectAtATimeStopsTheRunAndKeepsWhatItCommitted() {
+    MoveSteps steps = stepsWithStopAndClock();
+    List<VerifiedCopy> verified = verifiedCopies(steps, 4);
+    table.failRewritesOf("image/avatar-1.png");
+    table.failRewritesOf("image/avatar-3.png", new PreflightException("the database went away"));
+
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, false);
+
+    assertEquals(List.of("image/avatar-2.png"), keys(batch.next()), "committed before the loss, so still deleted");
+    assertEquals(List.of("image/avatar-1.png", "image/avatar-3.png", "image/avatar-4.png"),
+        batch.ended().stream().map(o -> o.source().key()).toList());
+    assertTrue(reason(batch.ended().get(2)).contains("the run stopped"), () -> reason(batch.ended().get(2)));
+    assertTrue(stop.requested());
+    assertFalse(stop.interrupted(), "stopped by an error, not by the operator");
+    PreflightException fatal = assertThrows(PreflightException.class, stop::rethrowFatal);
+    assertEquals("the database went away", fatal.getMessage());
+    assertEquals(1, table.count("image/avatar-4.png"));
+  }
+
+  @Test
+  void anObjectWhoseRowsWaitedMinutesEndsTheOneAtATimeRewritesOfItsBatch() {
+    MoveSteps steps = stepsWithStopAndClock();
+    List<VerifiedCopy> verified = verifiedCopies(steps, 3);
+    table.failRewritesOf("image/avatar-1.png");
+    table.beforeEachRewrite(paths -> {
+      if (paths.equals(List.of("image/avatar-1.png"))) {
+        clock.advanceSeconds(180); // a LOCK TABLES or an ALTER TABLE: every object after it would wait as long
+      }
+    });
+
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, true);
+
+    assertTrue(batch.next().isEmpty());
+    assertEquals(3, batch.ended().size());
+    for (MoveOutcome o : batch.ended().subList(1, 3)) {
+      assertTrue(reason(o).contains("the table was locked for minutes"), () -> reason(o));
+    }
+    assertEquals(1, count("rewriteJoined"), "the batch's transaction");
+    assertEquals(1, count("rewrite"), "then the first object's alone, and no other");
+    assertFalse(stop.requested(), "a lock fails objects, it does not stop the run");
+  }
+
+  @Test
+  void oneAtATimeRewritesThatKeepWaitingGiveUpAfterTenMinutes() {
+    MoveSteps steps = stepsWithStopAndClock();
+    List<VerifiedCopy> verified = verifiedCopies(steps, 10);
+    table.failRewritesOf("image/avatar-1.png");
+    table.beforeEachRewrite(paths -> {
+      if (paths.size() == 1) {
+        clock.advanceSeconds(90); // each waits on a row lock a while, less than a table lock's cut-off
+      }
+    });
+
+    MoveSteps.Batch<CommittedRows> batch = steps.commitRows(verified, false);
+
+    // Started at 0 s, 90 s, ... 540 s: seven objects tried; at 630 s the ten minutes are over.
+    assertEquals(6, batch.next().size());
+    assertEquals(4, batch.ended().size());
+    for (MoveOutcome o : batch.ended().subList(1, 4)) {
+      assertTrue(reason(o).contains("over 10 minutes"), () -> reason(o));
+    }
+    assertEquals(1, table.count("image/avatar-10.png"));
+  }
+
+  @Test
+  void aFailedPageOfOrphanRowsIsRewrittenPathByPathUntilTheRunStops() {
+    MoveSteps steps = stepsWithStopAndClock();
+    table.addRows("image/avatar-1.png", "image/avatar-2.png", "image/avatar-3.png", "image/avatar-4.png");
+    List<PathRewrite> page = List.of(
+        new PathRewrite("image/avatar-1.png", "avatar/avatar-1.png"),
+        new PathRewrite("image/avatar-2.png", "avatar/avatar-2.png"),
+        new PathRewrite("image/avatar-3.png", "avatar/avatar-3.png"),
+        new PathRewrite("image/avatar-4.png", "avatar/avatar-4.png"));
+    table.failRewritesOf("image/avatar-2.png");
+    table.beforeEachRewrite(paths -> {
+      if (paths.equals(List.of("image/avatar-3.png"))) {
+        stop.request();
+      }
+    });
+
+    List<OrphanRows> results = steps.rewriteOrphanRows(page);
+
+    assertEquals(List.of(false, true, false, true), results.stream().map(OrphanRows::failed).toList());
+    assertEquals(List.of(1, 0, 1, 0), results.stream().map(OrphanRows::rows).toList());
+    assertTrue(results.get(3).failure().contains("not tried"), results.get(3).failure());
+    assertEquals(1, table.count("image/avatar-2.png"));
+    assertEquals(1, table.count("image/avatar-4.png"));
+    assertEquals(1, table.count("avatar/avatar-3.png"));
+  }
+
   @Test
   void aTargetPathLongerThanTheColumnFailsBeforeAnythingIsCopied() {
     MoveSteps steps = steps(OnConflict.SKIP, false, false, "avatar/avatar-1.png".length());
