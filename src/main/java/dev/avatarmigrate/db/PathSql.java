@@ -34,12 +34,15 @@ final class PathSql {
   }
 
   /**
-   * Compare-and-set for one path. {@code BINARY} makes the match exact under a case- or accent-insensitive
-   * collation, where {@code image/avatar-A.png} would otherwise also rewrite {@code image/avatar-a.png};
-   * the plain equality keeps the index usable.
+   * Compare-and-set for one path. The byte comparison makes the match exact under a case- or accent-insensitive
+   * collation, where {@code image/avatar-A.png} would otherwise also rewrite {@code image/avatar-a.png}; the plain
+   * equality keeps the index usable. The bytes compared are the row's path in UTF-8, as the bound path arrives: in
+   * a column of another character set (latin1, MariaDB's default before 11.6) {@code BINARY col} alone never
+   * matched a path with an é in it, and the rows were left naming a deleted source.
    */
   String compareAndSet() {
-    return "UPDATE " + t() + " SET " + c() + " = ? WHERE " + c() + " = ? AND BINARY " + c() + " = ?";
+    return "UPDATE " + t() + " SET " + c() + " = ? WHERE " + c() + " = ? AND BINARY CONVERT(" + c()
+        + " USING utf8mb4) = ?";
   }
 
   /** The pairs table takes the path column's own type and collation, so the join compares like with like. */

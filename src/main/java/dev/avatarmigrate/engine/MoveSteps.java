@@ -2,6 +2,8 @@ package dev.avatarmigrate.engine;
 
 import dev.avatarmigrate.engine.MoveOutcome.Stage;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,8 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The safety order, in one place: <b>copy → verify → rows committed → (every replica shows them) → source
- * deleted</b>.
+ * The safety order, in one place: <b>copy → verify → rows committed → no row names the source any more →
+ * (every replica shows them) → source deleted</b>.
  *
  * <p>Each step takes the token the step before produced, and the tokens can only be made here: a source
  * delete ({@link #deleteSources}) accepts only {@link CommittedRows}, which only {@link #commitRows} makes,
@@ -136,6 +138,11 @@ public final class MoveSteps {
     /** Rows rewritten to the target (0 where a re-run finds them done already). */
     public int rows() {
       return rows;
+    }
+
+    /** The same, with {@code more} rows rewritten since (rows the live service wrote naming the source). */
+    private CommittedRows plus(int more) {
+      return more == 0 ? this : new CommittedRows(verified, rows + more);
     }
 
     /** This object's outcome when it stops at its delete, after its rows were committed. */
@@ -282,6 +289,11 @@ public final class MoveSteps {
   private String removeBadCopy(Copied copied, StoredObject badCopy) {
     String targetKey = copied.targetKey;
     String where = "s3://" + plan.targetBucket() + "/" + targetKey;
+    if (copied.receipt.etag() != null && !copied.receipt.etag().equals(badCopy.etag())) {
+      // What was looked at is not what the copy wrote: the live service put its own object there since.
+      return "the object now at " + where + " is not this run's copy (ETag " + badCopy.etag() + ", the copy's "
+          + copied.receipt.etag() + "), so it was kept";
+    }
     if (copied.replacedAnother) {
       // It overwrote an object that rows may point at: deleting it would leave them pointing at nothing.
       return "it replaced the object at " + where + " (--on-conflict overwrite), which is kept, since rows may"
@@ -443,9 +455,12 @@ public final class MoveSteps {
   // ---- Step 4: delete ----------------------------------------------------------------------------
 
   /**
-   * Deletes the sources whose rows are committed, at most 1,000 a request, and reports each outcome. With
-   * {@code --replica}, a batch's sources go only once every replica has applied the rewrite of their rows (see
-   * {@link ReplicaWait}); a replica still behind when the wait ends keeps its sources, for a re-run.
+   * Deletes the sources whose rows are committed, at most 1,000 a request, and reports each outcome. Just before,
+   * the table is asked again for rows naming the sources: the live service may have written some since the rows
+   * were committed (or a rewrite may not have matched them); they are rewritten then, the copy being verified, and
+   * a source that rows still name is kept. With {@code --replica}, a batch's sources go only once every replica
+   * has applied the rewrite of their rows (see {@link ReplicaWait}); a replica still behind when the wait ends
+   * keeps its sources, for a re-run.
    */
   public List<MoveOutcome> deleteSources(List<CommittedRows> committed) {
     List<MoveOutcome> outcomes = new ArrayList<>(committed.size());
@@ -457,8 +472,20 @@ public final class MoveSteps {
     }
     for (int from = 0; from < committed.size(); from += DELETE_BATCH) {
       List<CommittedRows> batch = committed.subList(from, Math.min(committed.size(), from + DELETE_BATCH));
-      // The rows' old paths are the source keys: a replica that may still show one still sends readers there.
-      Map<String, String> kept = replicas.await(batch.stream().map(c -> c.source().key()).toList());
+      Map<String, String> targets = new LinkedHashMap<>();
+      batch.forEach(c -> targets.put(c.source().key(), c.verified.targetKey()));
+      Map<String, Integer> lateRows = new HashMap<>();
+      Map<String, String> kept = new HashMap<>(rewriteLateRows(targets, lateRows));
+      // The rows' old paths are the source keys: a replica that may still show one still sends readers there. A
+      // path it still shows may be a row written on the primary since: that is rewritten too, and waited for.
+      List<String> waitFor = targets.keySet().stream().filter(k -> !kept.containsKey(k)).toList();
+      kept.putAll(replicas.await(waitFor, shown -> {
+        Map<String, String> again = new LinkedHashMap<>();
+        shown.forEach(k -> again.put(k, targets.get(k)));
+        int before = lateRows.values().stream().mapToInt(Integer::intValue).sum();
+        rewriteLateRows(again, lateRows);
+        return lateRows.values().stream().mapToInt(Integer::intValue).sum() > before;
+      }));
       // Each source as it was copied: one rewritten since (its writer still uploads) is kept, not deleted unseen.
       List<StoredObject> sources = batch.stream().map(CommittedRows::source)
           .filter(s -> !kept.containsKey(s.key())).toList();
@@ -473,8 +500,9 @@ public final class MoveSteps {
         errors = sources.stream().collect(Collectors.toMap(StoredObject::key, s -> e.getMessage(), (a, b) -> a));
       }
       Set<String> failedKeys = errors.keySet();
-      for (CommittedRows c : batch) {
-        String key = c.source().key();
+      for (CommittedRows batched : batch) {
+        String key = batched.source().key();
+        CommittedRows c = batched.plus(lateRows.getOrDefault(key, 0));
         if (kept.containsKey(key)) {
           outcomes.add(c.failed(kept.get(key)));
         } else {
@@ -485,6 +513,33 @@ public final class MoveSteps {
       }
     }
     return outcomes;
+  }
+
+  /**
+   * Rewrites the rows that name one of {@code targets}' sources now, adding to {@code rewritten} how many per source;
+   * returns the sources to keep, with why: rows still name them, or the table could not be asked. The copies are
+   * verified and the batch's own rows committed, so rewriting more rows of theirs is always safe.
+   */
+  private Map<String, String> rewriteLateRows(Map<String, String> targets, Map<String, Integer> rewritten) {
+    try {
+      Map<String, Integer> named = table.countRows(targets.keySet());
+      if (named.isEmpty()) {
+        return Map.of();
+      }
+      List<PathRewrite> again = named.keySet().stream().map(k -> new PathRewrite(k, targets.get(k))).toList();
+      table.rewrite(again).forEach((k, n) -> rewritten.merge(k, n, Integer::sum));
+      Map<String, String> kept = new HashMap<>();
+      table.countRows(named.keySet()).forEach((k, n) -> kept.put(k, "rows rewritten, but " + n + " row(s) still"
+          + " named the source after they were rewritten again, so it is kept: a re-run moves them"));
+      return kept;
+    } catch (PreflightException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      Map<String, String> kept = new HashMap<>();
+      targets.keySet().forEach(k -> kept.put(k, "rows rewritten, but whether rows written since name the source"
+          + " could not be checked (" + e.getMessage() + "), so it is kept: a re-run deletes it"));
+      return kept;
+    }
   }
 
   private static String deleteFailure(ObjectStore.KeyError error) {

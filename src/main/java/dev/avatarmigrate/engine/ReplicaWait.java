@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * Between a batch's committed rows and its source deletes: waits until every replica has applied the primary's
@@ -43,8 +44,12 @@ final class ReplicaWait {
   /**
    * Returns the paths a replica still shows when the wait ends (the limit reached, or the run stopped), each with
    * why its source is kept; empty when every replica shows none of them.
+   *
+   * @param rewriteOnPrimary given the paths a replica still shows, rewrites the rows on the primary that name them
+   *     now (written by the live service since the batch's rows were committed); true when it rewrote any, and
+   *     then the wait is for the primary's new position
    */
-  Map<String, String> await(List<String> oldPaths) {
+  Map<String, String> await(List<String> oldPaths, Predicate<List<String>> rewriteOnPrimary) {
     if (!replicas.any() || oldPaths.isEmpty()) {
       return Map.of();
     }
@@ -79,6 +84,10 @@ final class ReplicaWait {
         return keptBecause(shown, false);
       }
       pause = Math.min(MAX_PAUSE, pause * 2);
+      // Not lag, where the primary shows the path again: a row written since. Rewritten there, it replicates too.
+      if (rewriteOnPrimary.test(new ArrayList<>(shown.keySet()))) {
+        position = replicas.primaryPosition();
+      }
       shown = replicas.notYetShowing(new ArrayList<>(shown.keySet()), position);
     }
     return Map.of();

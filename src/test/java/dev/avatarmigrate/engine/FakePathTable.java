@@ -23,6 +23,8 @@ public final class FakePathTable implements PathTable {
   private final Set<String> failingPaths = new HashSet<>();
   private final Map<String, RuntimeException> pathErrors = new HashMap<>();
   private java.util.function.Consumer<List<String>> beforeRewrite = paths -> {};
+  private final Set<String> unmatchedPaths = new HashSet<>();
+  private RuntimeException countError;
   private boolean failAll;
   private RuntimeException rewriteError;
   private boolean lockHeld;
@@ -67,6 +69,18 @@ public final class FakePathTable implements PathTable {
   /** Runs as each rewrite transaction starts, with its old paths: a test moves its clock or stops the run there. */
   public synchronized FakePathTable beforeEachRewrite(java.util.function.Consumer<List<String>> hook) {
     beforeRewrite = hook;
+    return this;
+  }
+
+  /** Rewrites of {@code oldPath} succeed but change no row, as a statement whose comparison cannot match would. */
+  public synchronized FakePathTable rewritesMiss(String oldPath) {
+    unmatchedPaths.add(oldPath);
+    return this;
+  }
+
+  /** Every count (what a dry run and the check before a delete ask) throws {@code error}. */
+  public synchronized FakePathTable failCountsWith(RuntimeException error) {
+    countError = error;
     return this;
   }
 
@@ -132,7 +146,7 @@ public final class FakePathTable implements PathTable {
     Map<String, Integer> changed = new HashMap<>();
     for (PathRewrite r : rewrites) {
       int n = 0;
-      for (int i = 0; i < rows.size(); i++) {
+      for (int i = 0; i < rows.size() && !unmatchedPaths.contains(r.oldPath()); i++) {
         if (rows.get(i).equals(r.oldPath())) {
           rows.set(i, r.newPath());
           n++;
@@ -146,6 +160,10 @@ public final class FakePathTable implements PathTable {
 
   @Override
   public synchronized Map<String, Integer> countRows(Collection<String> paths) {
+    if (countError != null) {
+      log.add("countRows", null, List.copyOf(paths), "failed", null);
+      throw countError;
+    }
     Map<String, Integer> counts = new HashMap<>();
     for (String p : new HashSet<>(paths)) {
       int n = (int) count(p);

@@ -313,6 +313,24 @@ class MoveStepsTest {
   }
 
   @Test
+  void anObjectTheServicePutAtTheTargetBetweenTheCopyAndItsCheckIsNeverRemoved() {
+    for (boolean objectMode : new boolean[] {true, false}) {
+      FakeObjectStore own = new FakeObjectStore().createBucket(SRC).createBucket(DST).copyAnswersChecksum(false);
+      own.putWithChecksum(SRC, "image/avatar-1.png", "png");
+      MoveSteps steps = new MoveSteps(own, table, new MovePlan(MAPPING, COPY, OnConflict.SKIP, false, false), 255);
+      Copied copied = steps.copy(own.stat(SRC, "image/avatar-1.png"), Optional.empty()).next();
+      own.putWithChecksum(DST, "avatar/avatar-1.png", "the service's own, with rows naming it");
+      Step<VerifiedCopy> step = objectMode ? steps.verify(copied)
+          : steps.verify(copied, Optional.of(own.stat(DST, "avatar/avatar-1.png")));
+      MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, step.ended());
+      assertEquals(Stage.VERIFY, failed.stage());
+      assertFalse(failed.reason().contains("removed"), failed.reason());
+      assertEquals(List.of("avatar/avatar-1.png"), own.keys(DST));
+      assertTrue(own.log().all().stream().noneMatch(o -> o.what().equals("delete")));
+    }
+  }
+
+  @Test
   void aCopyThatOverwroteAnotherObjectAndFailsItsChecksumIsNotRemoved() {
     // --on-conflict overwrite: the key held a production object rows may point at; deleting the bad copy would
     // leave them pointing at nothing, so it stays and the operator is told.
@@ -550,6 +568,53 @@ class MoveStepsTest {
     assertEquals(1, table.count("image/avatar-2.png"));
     assertEquals(1, table.count("image/avatar-4.png"));
     assertEquals(1, table.count("avatar/avatar-3.png"));
+  }
+
+  // ---- rows named again between their commit and the delete ------------------------------------
+
+  @Test
+  void aRowTheServiceWroteNamingTheSourceAfterItsRowsWereCommittedIsRewrittenBeforeTheDelete() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+    table.addRows("image/avatar-1.png"); // the live service, between the commit and the delete
+
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, steps.deleteSources(committed).get(0));
+
+    assertTrue(moved.sourceDeleted());
+    assertEquals(2, moved.rowsRewritten());
+    assertEquals(0, table.count("image/avatar-1.png"));
+    assertEquals(2, table.count("avatar/avatar-1.png"));
+  }
+
+  @Test
+  void aSourceThatRowsStillNameAfterTheirRewriteIsKept() {
+    MoveSteps steps = steps();
+    StoredObject s = source("avatar-1.png", "png");
+    table.rewritesMiss(s.key()); // the statement runs, but matches none of its rows
+    List<CommittedRows> committed = committed(steps, s);
+
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps.deleteSources(committed).get(0));
+
+    assertEquals(Stage.DELETE, failed.stage());
+    assertTrue(failed.reason().contains("still named the source"), failed.reason());
+    assertTrue(store.head(SRC, s.key()).isPresent(), "the row still names it, so it stays");
+    assertEquals(1, table.count(s.key()));
+  }
+
+  @Test
+  void aTableThatCannotBeAskedJustBeforeTheDeleteKeepsTheSources() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "a"), source("avatar-2.png", "b"));
+    table.failCountsWith(new IllegalStateException("lock wait timeout"));
+
+    List<MoveOutcome> outcomes = steps.deleteSources(committed);
+
+    assertEquals(2, outcomes.size());
+    for (MoveOutcome o : outcomes) {
+      MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, o);
+      assertTrue(failed.reason().contains("could not be checked (lock wait timeout)"), failed.reason());
+    }
+    assertEquals(0, count("delete"));
   }
 
   @Test

@@ -223,6 +223,33 @@ class MigrationIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"object", "sync"})
+  void aLatin1PathColumnHasItsAccentedRowsRewrittenBeforeTheirSourcesGo(String method) throws Exception {
+    // latin1 is MariaDB's default character set before 11.6: comparing the column's bytes with the bound path's
+    // UTF-8 bytes matched no accented path, so the rows were left naming a deleted source, with exit 0.
+    AvatarWorld w = AvatarWorld.create();
+    String table = "avatars_latin1";
+    try (Connection c = w.db.connection(w.database); var s = c.createStatement()) {
+      s.execute("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT,"
+          + " path VARCHAR(255) CHARACTER SET latin1 COLLATE latin1_swedish_ci, KEY (path))");
+    }
+    List<String> paths = List.of("image/avatar-café.png", "image/avatar-CAFÉ.png", "image/avatar-plain.png",
+        "image/avatar-déjà.png");
+    for (String p : paths.subList(0, 3)) {
+      w.put(w.legacy, p, avatarBytes(p, 100));
+    }
+    w.put(w.production, "avatar/avatar-déjà.png", avatarBytes("déjà", 100)); // moved before: the sweep's row
+    w.db.insertPaths(w.database, table, "path", paths);
+
+    w.run("--method", method, "--table", table).expectExit(0);
+
+    assertEquals(List.of("avatar/avatar-café.png", "avatar/avatar-CAFÉ.png", "avatar/avatar-plain.png",
+        "avatar/avatar-déjà.png"), w.db.selectColumn(w.database, table, "path"));
+    assertEquals(4, w.objects(w.production).size());
+    assertEquals(0, w.objects(w.legacy).size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
   void anAvatarTableNamedLikeSyncModesTemporaryTableIsRewrittenAllTheSame(String method) throws Exception {
     AvatarWorld w = AvatarWorld.create();
     String table = "avatar_migrate_pairs";

@@ -1,0 +1,93 @@
+package dev.avatarmigrate.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ReplicaWaitTest {
+  private final FakePathTable primary = new FakePathTable(new FakeObjectStore.OperationLog());
+  private final StopSignal stop = new StopSignal();
+
+  /** Time that moves only when the wait sleeps. */
+  private static final class Clock implements Pace.Clock {
+    private long now;
+
+    @Override
+    public long nanoTime() {
+      return now;
+    }
+
+    @Override
+    public void sleep(long nanos) {
+      now += nanos;
+    }
+  }
+
+  /** A replica that is never behind: it shows the primary's rows as they are; the position counts its reads. */
+  private final class UpToDateReplica implements Replicas {
+    int positionsRead;
+
+    @Override
+    public boolean any() {
+      return true;
+    }
+
+    @Override
+    public List<String> check() {
+      return List.of();
+    }
+
+    @Override
+    public String primaryPosition() {
+      return "0-1-" + ++positionsRead;
+    }
+
+    @Override
+    public Map<String, String> notYetShowing(Collection<String> paths, String position) {
+      Map<String, String> shown = new HashMap<>();
+      primary.countRows(paths).keySet().forEach(p -> shown.put(p, "replica-1"));
+      return shown;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aLegacyRowWrittenOnThePrimaryAfterTheCheckIsRewrittenThereInsteadOfWaitedForAsLag() {
+    primary.addRows("image/avatar-1.png"); // the live service's insert, after the batch's rows were committed
+    UpToDateReplica replica = new UpToDateReplica();
+    Clock clock = new Clock();
+    ReplicaWait wait = new ReplicaWait(replica, clock, stop, new MigrationListener() {});
+
+    Map<String, String> kept = wait.await(List.of("image/avatar-1.png"), shown -> {
+      Map<String, Integer> rows = primary.rewrite(
+          shown.stream().map(p -> new PathRewrite(p, "avatar/" + p.substring("image/".length()))).toList());
+      return rows.values().stream().anyMatch(n -> n > 0);
+    });
+
+    assertEquals(Map.of(), kept);
+    assertEquals(1, primary.count("avatar/avatar-1.png"));
+    assertEquals(2, replica.positionsRead, "waited for the position after the second rewrite");
+    assertTrue(clock.nanoTime() < TimeUnit.SECONDS.toNanos(1), "no lag to wait out: " + clock.nanoTime());
+  }
+
+  @Test
+  void pathsAReplicaStillShowsAfterTheLimitKeepTheirSourcesAndStopTheRun() {
+    primary.addRows("image/avatar-1.png");
+    Clock clock = new Clock();
+    ReplicaWait wait = new ReplicaWait(new UpToDateReplica(), clock, stop, new MigrationListener() {});
+
+    Map<String, String> kept = wait.await(List.of("image/avatar-1.png"), shown -> false);
+
+    assertTrue(kept.get("image/avatar-1.png").contains("after 10 minutes"), kept.toString());
+    assertTrue(stop.requested());
+    assertEquals(ReplicaWait.LIMIT, clock.nanoTime());
+  }
+}
