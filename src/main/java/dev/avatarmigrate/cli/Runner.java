@@ -75,6 +75,16 @@ final class Runner implements AvatarMigrateCommand.Run {
         report.summary(summary);
       }
       return ExitCodes.of(summary);
+    } catch (RuntimeException e) {
+      if (!stop.interrupted() || !handleSignals) {
+        throw e;
+      }
+      // Ctrl-C or SIGTERM came before the run could end with a summary: the preflight was under way, and what it
+      // asked failed as the JVM shut down. Said here, since once this returns the stop hook lets the JVM halt, and
+      // the caller's error handler might never print.
+      console.line("stopped before the run could finish (" + e.getMessage() + "); nothing is half-done: run again to"
+          + " finish");
+      return ExitCodes.INTERRUPTED;
     } finally {
       if (report != null) {
         report.close();

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import dev.avatarmigrate.engine.PreflightException;
 import software.amazon.awssdk.crt.CRT;
 import software.amazon.awssdk.crt.CrtResource;
 
@@ -104,7 +105,9 @@ enum HttpStack {
         CRT.acquireShutdownRef();
         open++;
       } catch (RuntimeException e) {
-        // The JVM is already shutting down (SIGTERM during the preflight): the run is stopping anyway.
+        // The CRT's hook has torn it down: the JVM is shutting down (Ctrl-C or SIGTERM as the run started). A
+        // client on it would wait for ever for its first answer, holding the exit up for the whole drain.
+        throw new PreflightException("the AWS CRT was shut down with the process", e);
       }
     }
   }
