@@ -25,16 +25,27 @@ final class SqlRetry {
 
   private SqlRetry() {}
 
-  /** The connection is gone and must be replaced before the next attempt. */
+  /**
+   * The connection is gone and must be replaced before the next attempt. The driver's exception class alone does
+   * not say so: MariaDB Connector/J makes a SQLTransientConnectionException of every SQL state it does not know,
+   * such as a trigger's {@code SIGNAL SQLSTATE '45000'}, which the server sent down a connection that is fine.
+   */
   static boolean connectionLost(SQLException failure) {
     SQLException e = statementError(failure);
     String state = e.getSQLState();
-    return e instanceof SQLNonTransientConnectionException
+    boolean connectionClass = e instanceof SQLNonTransientConnectionException
         || e instanceof SQLTransientConnectionException
-        || e instanceof SQLRecoverableException
+        || e instanceof SQLRecoverableException;
+    return (connectionClass && !serverAnswered(e))
         || (state != null && state.startsWith("08"))
         || e.getErrorCode() == SERVER_GONE || e.getErrorCode() == SERVER_LOST
         || e.getErrorCode() == CONNECTION_KILLED || e.getErrorCode() == SERVER_SHUTDOWN;
+  }
+
+  /** A server's own error code (below 2000, or 3000 and up); 2000-2999 are the client's, 0 is none. */
+  private static boolean serverAnswered(SQLException e) {
+    int code = e.getErrorCode();
+    return code > 0 && (code < 2000 || code >= 3000);
   }
 
   /** Another attempt may succeed: a lost connection, a lock wait given up, a deadlock victim. */

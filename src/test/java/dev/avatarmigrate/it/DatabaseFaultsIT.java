@@ -155,6 +155,30 @@ class DatabaseFaultsIT {
     assertFalse(w.exists(w.legacy, locked));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"object", "sync"})
+  void aRowATriggerRefusesFailsOnlyItsOwnObjectAndIsNotTakenForALostDatabase(String method) throws Exception {
+    // The driver throws a trigger's SIGNAL as a "transient connection" error: it was taken for a lost database,
+    // retried for about 20 s, and stopped the whole run with exit 3, on every re-run.
+    AvatarWorld w = AvatarWorld.create();
+    Avatars.seed(w, 20);
+    String refused = "image/avatar-7.png";
+    try (Connection c = w.db.connection(w.database); var s = c.createStatement()) {
+      s.execute("CREATE TRIGGER avatars_no_seven BEFORE UPDATE ON avatars FOR EACH ROW BEGIN"
+          + " IF NEW.path = 'avatar/avatar-7.png' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'not this one';"
+          + " END IF; END");
+    }
+
+    Result r = w.run("--method", method).expectExit(1);
+
+    assertEquals(1, r.count("failed"), r.err());
+    assertEquals(19, r.count("deleted"));
+    assertTrue(r.err().contains("not this one"), r.err());
+    assertTrue(w.exists(w.legacy, refused), "its source is kept");
+    assertTrue(w.paths().contains(refused), "its row is untouched");
+    w.assertEveryRowPointsAtAnObject();
+  }
+
   /**
    * The run lock's connection killed while a rewrite is under way (as a server's wait_timeout, a proxy's idle
    * limit or a DBA's KILL would end it): with no other run about, the run takes its lock again and finishes;
