@@ -38,12 +38,17 @@ final class TableInspector {
     try {
       long rows;
       try (PreparedStatement s = c.prepareStatement(
-          "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+          "SELECT TABLE_ROWS, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
         s.setString(1, db);
         s.setString(2, sql.table().name());
         try (ResultSet rs = s.executeQuery()) {
           if (!rs.next()) {
             throw new PreflightException("table " + where + " does not exist: check --table and the DATABASE argument");
+          }
+          if ("VIEW".equalsIgnoreCase(rs.getString(2))) {
+            // A view may leave rows out (a WHERE), and their sources would be deleted under them unseen.
+            throw new PreflightException(where + " is a view: give the table it reads with --table (and its column"
+                + " with --column), so that every row naming an avatar is rewritten");
           }
           rows = rs.getLong(1);
         }

@@ -53,6 +53,20 @@ class PreflightIT {
   }
 
   @Test
+  void aViewIsRefusedSinceRowsItLeavesOutWouldBeLeftNamingDeletedSources() throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    w.seedAvatars(4);
+    try (java.sql.Connection c = w.db.connection(w.database); var s = c.createStatement()) {
+      s.execute("CREATE VIEW some_avatars AS SELECT id, path FROM avatars WHERE id < 3");
+    }
+    Result r = w.run("--table", "some_avatars").expectExit(3);
+    assertTrue(r.err().contains(w.database + ".some_avatars is a view: give the table it reads with --table"),
+        r.err());
+    assertOneLine(r);
+    assertEquals(4, w.objects(w.legacy).size(), "nothing was moved");
+  }
+
+  @Test
   void missingDatabaseIsNamed() {
     AvatarWorld w = AvatarWorld.create();
     Result r = w.runWith(w.env(), w.legacy, w.production, "no_such_db").expectExit(3);
