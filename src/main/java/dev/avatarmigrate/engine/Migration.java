@@ -90,7 +90,13 @@ public final class Migration {
       }
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-    return counter.summary(settings.dryRun(), stop.interrupted(), elapsed);
+    RunSummary summary = counter.summary(settings.dryRun(), stop.interrupted(), elapsed);
+    if (summary.matched() == 0 && !stop.requested() && plan.mapping().source().prefix().isEmpty()) {
+      listener.warning("no object at the root of bucket " + plan.sourceBucket() + " starts with "
+          + plan.mapping().listPrefix() + ": s3://" + plan.sourceBucket() + " names the bucket's root, while the"
+          + " bucket's name alone means s3://" + plan.sourceBucket() + "/image/");
+    }
+    return summary;
   }
 
   private static String seconds(long nanos) {

@@ -1205,4 +1205,22 @@ class MigrationTest {
     assertEquals(List.of(), store.log().writes());
     assertUntouched(key, 1);
   }
+
+  @Test
+  void aSourceAtTheBucketsRootThatMatchesNothingSaysWhatABareBucketNameMeans() {
+    store.put(SRC, "image/avatar-1.png", "png");
+    Settings atRoot = new Settings(new BucketLocation(SRC, ""), TARGET,
+        DatabaseTarget.parse("update_db", "127.0.0.1", 3306, "root", null), List.of(), "avatar-",
+        new Identifier("avatars"), new Identifier("path"), Method.OBJECT, 4, 0, OnConflict.SKIP, false, false, null,
+        new S3Settings(null, null, null, false, null, null, null, null, null),
+        new CopySettings(5L << 30, 512L << 20, null, null, null, null));
+
+    RunSummary summary = run(atRoot);
+
+    assertEquals(0, summary.matched());
+    assertEquals(1, events.warnings.size(), events.warnings::toString);
+    assertTrue(events.warnings.get(0).contains("s3://" + SRC + " names the bucket's root"), events.warnings.get(0));
+    run(settings(Method.OBJECT));
+    assertEquals(1, events.warnings.size(), "not said where the prefix is the default one");
+  }
 }
