@@ -13,6 +13,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -162,8 +163,24 @@ public final class MariaDbPathTable implements PathTable {
       for (int i = 0; i < counts.length; i++) {
         rows.merge(rewrites.get(i).oldPath(), Math.max(0, counts[i]), Integer::sum);
       }
+    } catch (SQLException e) {
+      if (rewrites.size() == 1 && notInColumnCharset(e)) {
+        // One path the column cannot hold (an emoji in a latin1 column): no row names it. A batch with one such
+        // path fails whole, and the engine rewrites its paths one by one, so each comes here alone.
+        return Map.of(rewrites.get(0).oldPath(), 0);
+      }
+      throw e;
     }
     return rows;
+  }
+
+  // "Illegal mix of collations": the bound path has characters the column's character set has not.
+  private static final int MIX_OF_TWO_COLLATIONS = 1267;
+  private static final int MIX_OF_COLLATIONS = 1271;
+
+  private static boolean notInColumnCharset(SQLException e) {
+    int code = SqlRetry.statementError(e).getErrorCode();
+    return code == MIX_OF_TWO_COLLATIONS || code == MIX_OF_COLLATIONS;
   }
 
   /**
@@ -219,16 +236,19 @@ public final class MariaDbPathTable implements PathTable {
       Map<String, Integer> rows = new HashMap<>();
       for (int from = 0; from < all.size(); from += IN_LIST) {
         List<String> slice = all.subList(from, Math.min(all.size(), from + IN_LIST));
-        try (PreparedStatement s = c.prepareStatement(sql.selectIn(slice.size()))) {
-          for (int i = 0; i < slice.size(); i++) {
-            s.setString(i + 1, slice.get(i));
+        try {
+          count(c, slice, rows);
+        } catch (SQLException e) {
+          if (!notInColumnCharset(e)) {
+            throw e;
           }
-          try (ResultSet rs = s.executeQuery()) {
-            while (rs.next()) {
-              String path = rs.getString(1);
-              // The column's collation may match case-insensitively; count exact matches only.
-              if (slice.contains(path)) {
-                rows.merge(path, 1, Integer::sum);
+          // A path the column cannot hold is in the slice: asked one by one, it counts no row.
+          for (String path : slice) {
+            try {
+              count(c, List.of(path), rows);
+            } catch (SQLException one) {
+              if (!notInColumnCharset(one)) {
+                throw one;
               }
             }
           }
@@ -236,6 +256,24 @@ public final class MariaDbPathTable implements PathTable {
       }
       return rows;
     });
+  }
+
+  private void count(Connection c, List<String> slice, Map<String, Integer> rows) throws SQLException {
+    Set<String> wanted = new HashSet<>(slice);
+    try (PreparedStatement s = c.prepareStatement(sql.selectIn(slice.size()))) {
+      for (int i = 0; i < slice.size(); i++) {
+        s.setString(i + 1, slice.get(i));
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          String path = rs.getString(1);
+          // The column's collation may match case-insensitively; count exact matches only.
+          if (wanted.contains(path)) {
+            rows.merge(path, 1, Integer::sum);
+          }
+        }
+      }
+    }
   }
 
   @Override
