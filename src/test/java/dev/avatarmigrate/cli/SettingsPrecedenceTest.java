@@ -125,6 +125,22 @@ class SettingsPrecedenceTest {
   }
 
   @Test
+  void aDotenvWrittenForDockerComposeGivesTheSameSettings() throws IOException {
+    dotenv("\uFEFF# written on Windows, with a byte order mark\n"
+        + "export DB_HOST=db.dotenv\n"
+        + "DB_PASSWORD='pl#in \"x\"'\n"
+        + "DB_USER=\"app\" # the login\n"
+        + "AVATARMIGRATE_MATCH=av#1 # a comment\n"
+        + "export AVATARMIGRATE_TABLE='avatars_v2'\n");
+    Settings s = settings();
+    assertEquals("jdbc:mariadb://db.dotenv:3306/update_db", s.database().jdbcUrl());
+    assertEquals("pl#in \"x\"", s.database().password());
+    assertEquals("app", s.database().user());
+    assertEquals("av#1", s.match());
+    assertEquals("avatars_v2", s.table().name());
+  }
+
+  @Test
   void theEnvironmentOverridesDotenv() throws IOException {
     dotenv("AVATARMIGRATE_TABLE=dotenv_table\nAVATARMIGRATE_CONCURRENCY=7\nAWS_REGION=eu-west-1\nDB_HOST=db.dotenv\n");
     env.put("AVATARMIGRATE_TABLE", "env_table");

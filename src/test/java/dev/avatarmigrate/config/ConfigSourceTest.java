@@ -102,10 +102,79 @@ class ConfigSourceTest {
   }
 
   @Test
-  void anExportLineIsNamedWithItsLineNumber() throws IOException {
-    dotenv("# settings\nDB_HOST=db\n\nexport DB_PORT=3307\n");
+  void anExportPrefixIsDroppedAsInAShellScript() throws IOException {
+    dotenv("# settings\nDB_HOST=db\n\nexport DB_PORT=3307\n  export\tDB_USER=\"app\"\nexport=kept\n");
+    ConfigSource config = ConfigSource.load(Map.of(), null, dir);
+    assertEquals(3307, config.getInt("DB_PORT", 3306));
+    assertEquals("app", config.get("DB_USER", "root"));
+    assertEquals("kept", config.get("export", "x"), "a key named export is still a key");
+  }
+
+  @Test
+  void aQuoteLeftOpenIsRefusedByItsLineInsteadOfSwallowingTheLinesAfterIt() throws IOException {
+    dotenv("DB_USER=app\nAVATARMIGRATE_MATCH=\"avatar-\nDB_HOST=db.prod\nDB_PASSWORD=\"hunter2-secret\"\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigSource.load(Map.of(), null, dir));
-    assertTrue(e.getMessage().contains("(line 4, which starts with 'export ')"), e.getMessage());
+    assertTrue(e.getMessage().contains(".env line 2: the double quote that opens AVATARMIGRATE_MATCH's value is not"
+        + " closed on that line"), e.getMessage());
+    assertOneLineWithoutSecret(e, "hunter2-secret");
+
+    dotenv("DB_HOST=db.prod\nDB_PASSWORD='hunter2-secret\nDB_USER=app\n");
+    e = assertThrows(ConfigException.class, () -> ConfigSource.load(Map.of(), null, dir));
+    assertTrue(e.getMessage().contains(".env line 2: the single quote that opens DB_PASSWORD's value"), e.getMessage());
+    assertOneLineWithoutSecret(e, "hunter2-secret");
+  }
+
+  @Test
+  void textAfterAClosingQuoteIsRefusedByItsLine() throws IOException {
+    dotenv("DB_HOST=db\nDB_PASSWORD=\"hunter2\"-secret\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigSource.load(Map.of(), null, dir));
+    assertTrue(e.getMessage().contains(".env line 2: DB_PASSWORD's value goes on after its closing double quote"),
+        e.getMessage());
+    assertOneLineWithoutSecret(e, "hunter2");
+  }
+
+  private static void assertOneLineWithoutSecret(ConfigException e, String secret) {
+    assertFalse(e.getMessage().contains(secret), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void singleQuotesAreRemovedAndTheirValueTakenLiterally() throws IOException {
+    dotenv("DB_PASSWORD='plain'\nDB_USER='a \"b\" #c $HOME \\n'  # a comment\nDB_HOST=''\n");
+    ConfigSource config = ConfigSource.load(Map.of(), null, dir);
+    assertEquals("plain", config.get("DB_PASSWORD", "x"));
+    assertEquals("a \"b\" #c $HOME \\n", config.get("DB_USER", "x"));
+    assertEquals(Optional.empty(), config.get("DB_HOST"));
+  }
+
+  @Test
+  void aByteOrderMarkAtTheStartIsDropped() throws IOException {
+    dotenv("\uFEFFDB_HOST=db.from.file\nDB_PORT=3307\n");
+    assertEquals("db.from.file", ConfigSource.load(Map.of(), null, dir).get("DB_HOST", "x"));
+    dotenv("\uFEFF# settings\nDB_HOST=db.from.file\n");
+    assertEquals("db.from.file", ConfigSource.load(Map.of(), null, dir).get("DB_HOST", "x"));
+  }
+
+  @Test
+  void aHashStartsACommentOnlyAtTheStartOfAnUnquotedValueOrAfterWhitespace() throws IOException {
+    dotenv("DB_PASSWORD=p#ss\nDB_USER=app # the login\nDB_HOST=#nothing\nDB_PORT=3307\t# tab\n"
+        + "AWS_SECRET_ACCESS_KEY=\"a #b\" # quoted\nAWS_ACCESS_KEY_ID=\"key\"#tight\n");
+    ConfigSource config = ConfigSource.load(Map.of(), null, dir);
+    assertEquals("p#ss", config.get("DB_PASSWORD", "x"));
+    assertEquals("app", config.get("DB_USER", "x"));
+    assertEquals(Optional.empty(), config.get("DB_HOST"));
+    assertEquals(3307, config.getInt("DB_PORT", 3306));
+    assertEquals("a #b", config.get("AWS_SECRET_ACCESS_KEY", "x"));
+    assertEquals("key", config.get("AWS_ACCESS_KEY_ID", "x"));
+  }
+
+  @Test
+  void theLastLineOfAKeyWinsWhicheverWayItIsWritten() throws IOException {
+    dotenv("DB_USER=first\nDB_USER='second'\nDB_HOST='first'\nDB_HOST=second\nexport DB_PORT=1\nDB_PORT=2\n");
+    ConfigSource config = ConfigSource.load(Map.of(), null, dir);
+    assertEquals("second", config.get("DB_USER", "x"));
+    assertEquals("second", config.get("DB_HOST", "x"));
+    assertEquals(2, config.getInt("DB_PORT", 3306));
   }
 
   @Test
