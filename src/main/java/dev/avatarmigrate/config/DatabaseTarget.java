@@ -8,9 +8,9 @@ import java.util.regex.Pattern;
  */
 public record DatabaseTarget(String jdbcUrl, String database, String user, String password) {
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_$]{1,64}");
-  private static final Pattern URL =
-      Pattern.compile("jdbc:mariadb://[^/?#@\\s]+/([A-Za-z0-9_$]{1,64})([?][^\\s]*)?");
+  // The database is everything between the first '/' after the host and the '?' of the options: Connector/J
+  // takes it as it is (no %-decoding), so probe-dash, 2020 or übung need no escaping. Checked by databaseProblem.
+  private static final Pattern URL = Pattern.compile("jdbc:mariadb://[^/?#@\\s]+/([^?]+)([?][^\\s]*)?");
   private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)(password=)[^&]*");
   private static final Pattern AUTHORITY = Pattern.compile("(?i)(jdbc:mariadb://)([^/?#@\\s]+)(/.*)");
   private static final Pattern USER_PARAM = Pattern.compile("[?&](?i:user)=([^&]*)");
@@ -29,16 +29,23 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
     if (text.startsWith("jdbc:")) {
       var m = URL.matcher(text);
       if (!m.matches()) {
-        throw new ConfigException("DATABASE URL '" + redact(text) + "' is not of the form"
+        throw new ConfigException("DATABASE URL '" + Identifier.printable(redact(text)) + "' is not of the form"
             + " jdbc:mariadb://host:3306/database");
+      }
+      String problem = databaseProblem(m.group(1));
+      if (problem != null) {
+        throw new ConfigException("DATABASE URL '" + Identifier.printable(redact(text)) + "' names the database '"
+            + Identifier.printable(redact(m.group(1))) + "', which is not a database name: " + problem
+            + "; give the database's bare name after the host, e.g. jdbc:mariadb://host:3306/update_db");
       }
       // The driver logs in as the URL's user: messages must name that one, not DB_USER.
       var inUrl = USER_PARAM.matcher(text);
       return new DatabaseTarget(text, m.group(1), inUrl.find() ? inUrl.group(1) : user, password);
     }
-    if (!NAME.matcher(text).matches()) {
-      throw new ConfigException("DATABASE '" + text + "' is not a database name: use letters, digits and _,"
-          + " or a full jdbc:mariadb://host:3306/database URL");
+    String problem = databaseProblem(text);
+    if (problem != null) {
+      throw new ConfigException("DATABASE '" + Identifier.printable(redact(text)) + "' is not a database name: " + problem
+          + "; give the bare name (e.g. update_db) or a full jdbc:mariadb://host:3306/database URL");
     }
     if (host == null || host.isBlank()) {
       throw new ConfigException("DB_HOST is empty: set it in the environment or .env, or give a jdbc:mariadb:// URL");
@@ -47,6 +54,22 @@ public record DatabaseTarget(String jdbcUrl, String database, String user, Strin
       throw new ConfigException("DB_HOST '" + host + "' is not a host name or address");
     }
     return new DatabaseTarget("jdbc:mariadb://" + host + ":" + port + "/" + text, text, user, password);
+  }
+
+  /**
+   * Why {@code name} cannot be a database name here; null when it can. The rules of {@link Identifier#problem},
+   * and none of {@code ? & =}, though MariaDB allows them: the name is the path of a JDBC URL, where {@code ?}
+   * would end it (the rest read as driver options), and {@code &} or {@code =} there are URL options written
+   * without their {@code ?} ({@code /app&password=...}), which the driver would take as part of the name, and
+   * which messages would then show.
+   */
+  static String databaseProblem(String name) {
+    String problem = Identifier.problem(name);
+    if (problem == null && (name.indexOf('?') >= 0 || name.indexOf('&') >= 0 || name.indexOf('=') >= 0)) {
+      return "it holds '?', '&' or '=', which belong to a JDBC URL's options (jdbc:mariadb://host:3306/database"
+          + "?user=...&sslMode=...)";
+    }
+    return problem;
   }
 
   /**

@@ -94,22 +94,30 @@ final class PathSql {
   }
 
   String createIndex() {
-    // Back-quoted like every identifier here (a name such as 1e5_path_idx would read as a number), and within
-    // MariaDB's 64 characters.
+    // Back-quoted like every identifier here (a name such as 1e5_path_idx would read as a number, user-avatars_idx
+    // as a subtraction), and within MariaDB's 64 characters. Made of two validated names and '_': no back-quote,
+    // never a trailing space.
     String name = table.name() + "_" + column.name() + "_idx";
-    if (name.length() > 64) {
-      name = (column.name().length() <= 60 ? column.name() : "path") + "_idx";
+    if (length(name) > Identifier.MAX_LENGTH) {
+      name = (length(column.name()) <= Identifier.MAX_LENGTH - 4 ? column.name() : "path") + "_idx";
     }
-    return "CREATE INDEX `" + name + "` ON " + t() + " (" + c() + ");";
+    return "CREATE INDEX " + Identifier.quote(name) + " ON " + t() + " (" + c() + ");";
+  }
+
+  /** Characters, as MariaDB counts them in a name. */
+  private static int length(String name) {
+    return name.codePointCount(0, name.length());
   }
 
   /**
    * Named locks are at most 64 characters; long names are shortened with a hash to stay distinct. Lower case:
    * where table names ignore case (lower_case_table_names), Avatars and avatars are one table and one lock.
+   * Neither name may hold a '.', so database.table names one table (database a.b with table c, and database a
+   * with table b.c, would otherwise share a lock); the name is a bound value, never SQL text.
    */
   String lockName(String database) {
     String name = ("avatarMigrate:" + database + "." + table.name()).toLowerCase(Locale.ROOT);
-    if (name.length() <= 64) {
+    if (length(name) <= Identifier.MAX_LENGTH) {
       return name;
     }
     try {

@@ -1,6 +1,7 @@
 package dev.avatarmigrate.db;
 
 import dev.avatarmigrate.config.DatabaseTarget;
+import dev.avatarmigrate.config.Identifier;
 import dev.avatarmigrate.engine.PathTable.TableCheck;
 import dev.avatarmigrate.engine.PreflightException;
 import java.sql.Connection;
@@ -95,7 +96,7 @@ final class TableInspector {
    * by every run; returns why UPDATE is refused (with the GRANT to run), or null.
    */
   private String checkPrivileges(String where) throws SQLException {
-    String grant = "GRANT SELECT, UPDATE ON " + where + " TO '" + target.user() + "'@'%';";
+    String grant = "GRANT SELECT, UPDATE ON " + grantTable() + " TO " + account() + ";";
     select("SELECT and UPDATE " + where + ": " + grant);
     try (Statement s = c.createStatement()) {
       s.executeUpdate("UPDATE " + sql.table().quoted() + " SET " + sql.column().quoted() + " = "
@@ -122,7 +123,8 @@ final class TableInspector {
     } catch (SQLException e) {
       if (e.getErrorCode() == NO_DB_PRIVILEGE) {
         return "user '" + target.user() + "' may not create temporary tables in " + db + ", which --method sync"
-            + " rewrites rows through: GRANT CREATE TEMPORARY TABLES ON " + db + ".* TO '" + target.user() + "'@'%';";
+            + " rewrites rows through: GRANT CREATE TEMPORARY TABLES ON " + Identifier.quote(db) + ".* TO "
+            + account() + ";";
       }
       throw e;
     }
@@ -130,9 +132,22 @@ final class TableInspector {
 
   /** The one privilege a replica needs; returns null (nothing refused) or throws. */
   private String checkSelect(String where) throws SQLException {
-    select("SELECT " + where + " at " + target.displayUrl() + ": GRANT SELECT ON " + where + " TO '" + target.user()
-        + "'@'%';");
+    select("SELECT " + where + " at " + target.displayUrl() + ": GRANT SELECT ON " + grantTable() + " TO "
+        + account() + ";");
     return null;
+  }
+
+  /**
+   * The table as a GRANT to paste names it: back-quoted, since a name such as probe-dash or 2020 means something
+   * else bare.
+   */
+  private String grantTable() {
+    return Identifier.quote(target.database()) + "." + sql.table().quoted();
+  }
+
+  /** The login as a GRANT names it: a quoted string, its quote and backslash escaped. */
+  private String account() {
+    return "'" + String.valueOf(target.user()).replace("\\", "\\\\").replace("'", "''") + "'@'%'";
   }
 
   /** @param refused what the user may not do, and the GRANT to run, for the message */

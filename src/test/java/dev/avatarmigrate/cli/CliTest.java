@@ -125,7 +125,34 @@ class CliTest {
 
   @Test
   void anInvalidTableNameIsAUsageError() {
-    assertUsageError(run(valid("--table", "avatars;drop")), "'avatars;drop' is not a valid table or column name");
+    assertUsageError(run(valid("--table", "`avatars`")), "'`avatars`' is not a valid table or column name");
+    err.reset();
+    assertUsageError(run(valid("--table", "update_db.avatars")), "'update_db.avatars' is not a valid table");
+  }
+
+  @Test
+  void namesWithADashOrOtherCharactersMariaDbAcceptsQuotedAreNotUsageErrors() {
+    // They got exit 2 ("not a database name", "is not of the form jdbc:mariadb://host:3306/database"): now the run
+    // goes on, and stops (exit 3) only when nothing answers at the S3 endpoint or the database port.
+    Map<String, String> env = Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID", "a",
+        "AWS_SECRET_ACCESS_KEY", "b", "DB_HOST", "127.0.0.1", "DB_PORT", "9");
+    for (String[] args : List.of(
+        new String[] {"legacy-s3", "production-s3", "probe-dash"},
+        new String[] {"legacy-s3", "production-s3", "jdbc:mariadb://127.0.0.1:9/probe-dash"},
+        new String[] {"--table", "user-avatars", "--column", "avatar$path", "legacy-s3", "production-s3", "2020-übung"})) {
+      err.reset();
+      int code = run(env, args);
+      assertEquals(3, code, String.join(" ", args) + ": " + err());
+      assertFalse(err().contains("not a database name") || err().contains("is not of the form")
+          || err().contains("not a valid table"), String.join(" ", args) + ": " + err());
+    }
+  }
+
+  @Test
+  void aDatabaseNameThatCannotBeOneIsAUsageErrorSayingWhy() {
+    assertUsageError(run("legacy-s3", "production-s3", "app.avatars"), "DATABASE 'app.avatars' is not a database name");
+    err.reset();
+    assertUsageError(run("legacy-s3", "production-s3", "jdbc:mariadb://db:3306/a`b"), "names the database 'a`b'");
   }
 
   @Test
@@ -276,8 +303,8 @@ class CliTest {
 
   @Test
   void aFlagOverridesABadValueFromTheEnvironment() {
-    int code = run(Map.of("AVATARMIGRATE_METHOD", "bogus"), valid("--method", "sync", "--table", "bad table"));
-    assertUsageError(code, "'bad table' is not a valid table");
+    int code = run(Map.of("AVATARMIGRATE_METHOD", "bogus"), valid("--method", "sync", "--table", "bad.table"));
+    assertUsageError(code, "'bad.table' is not a valid table");
     assertFalse(err().contains("bogus"), err());
   }
 

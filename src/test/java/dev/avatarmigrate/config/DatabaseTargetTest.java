@@ -75,16 +75,51 @@ class DatabaseTargetTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"jdbc:mysql://db:3306/app", "jdbc:mariadb://db:3306/", "jdbc:mariadb:///app",
-      "jdbc:mariadb://db:3306/app db"})
+      "jdbc:mariadb://db:3306/app/x", "jdbc:mariadb://db:3306/a`b", "jdbc:mariadb://db:3306/app.avatars",
+      "jdbc:mariadb://db:3306/app&user=x", "jdbc:mariadb://db:3306/app ", "jdbc:mariadb://db:3306/a\nb?user=x"})
   void refusesUrlsThatAreNotMariaDbUrlsWithADatabase(String url) {
-    assertThrows(ConfigException.class, () -> DatabaseTarget.parse(url, null, 3306, "root", null));
+    ConfigException e = assertThrows(ConfigException.class, () -> DatabaseTarget.parse(url, null, 3306, "root", null));
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    assertTrue(e.getMessage().contains("jdbc:mariadb://host:3306/"), e.getMessage());
+  }
+
+  /**
+   * MariaDB accepts any of these as a (back-quoted) database name, and Connector/J takes the path of the URL as
+   * it is: checked against a MariaDB 10.11 server, jdbc:mariadb://127.0.0.1:3306/probe-dash connects to
+   * `probe-dash` and SELECT DATABASE() answers probe-dash.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"probe-dash", "update-db", "2020", "1e5", "a$b", "übung-ß", "日本語", "a b", "app;x", "a#b",
+      "a'b", "a@b", "a:b", "a,b"})
+  void aDatabaseNameMariaDbAcceptsQuotedIsUsableAsANameAndInAUrl(String name) {
+    DatabaseTarget bare = DatabaseTarget.parse(name, "127.0.0.1", 3306, "root", null);
+    assertEquals("jdbc:mariadb://127.0.0.1:3306/" + name, bare.jdbcUrl());
+    assertEquals(name, bare.database());
+    assertEquals(1, bare.servers());
+    assertEquals(3306, bare.port());
+    DatabaseTarget url = DatabaseTarget.parse("jdbc:mariadb://127.0.0.1:3306/" + name + "?user=app", null, 1, "root",
+        null);
+    assertEquals(name, url.database());
+    assertEquals("app", url.user());
+    assertEquals("jdbc:mariadb://10.0.0.2:3307/" + name + "?user=app", url.onServer("10.0.0.2:3307").jdbcUrl());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"update-db", "app;drop", "a b", "db/x"})
+  @ValueSource(strings = {"db/x", "app.avatars", "`app`", "a`b", "app ", "a?b", "a&b", "a=b", "a\tb", "a\\b"})
   void refusesNamesThatAreNotDatabaseNames(String name) {
     ConfigException e = assertThrows(ConfigException.class, () -> DatabaseTarget.parse(name, "db", 3306, "root", null));
     assertTrue(e.getMessage().contains("jdbc:mariadb://"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("DATABASE '"), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  @Test
+  void urlOptionsWrittenWithoutTheirQuestionMarkAreRefusedWithoutEchoingThePassword() {
+    // The driver would take "app&password=..." as the database's name, and its "Unknown database" would show it.
+    ConfigException e = assertThrows(ConfigException.class, () -> DatabaseTarget.parse(
+        "jdbc:mariadb://db:3306/app&user=app&password=" + SECRET, null, 3306, "root", null));
+    assertFalse(e.getMessage().contains(SECRET), e.getMessage());
+    assertTrue(e.getMessage().contains("'?', '&' or '='"), e.getMessage());
   }
 
   @Test

@@ -46,4 +46,30 @@ class PathSqlTest {
     String longer = new PathSql(new Identifier("t".repeat(64)), new Identifier("path")).createIndex();
     assertTrue(longer.startsWith("CREATE INDEX `path_idx` ON `"), longer);
   }
+
+  @Test
+  void namesWithADashAreBackQuotedWholeEverywhere() {
+    PathSql sql = new PathSql(new Identifier("user-avatars"), new Identifier("avatar-path"));
+    assertEquals("CREATE INDEX `user-avatars_avatar-path_idx` ON `user-avatars` (`avatar-path`);", sql.createIndex());
+    assertEquals("UPDATE `user-avatars` SET `avatar-path` = ? WHERE `avatar-path` = ? AND BINARY CONVERT("
+        + "`avatar-path` USING utf8mb4) = ?", sql.compareAndSet());
+    assertTrue(sql.createPairsTable().contains(" FROM `user-avatars` LIMIT 0"), sql.createPairsTable());
+    assertTrue(sql.updateJoined().startsWith("UPDATE `user-avatars` r JOIN "), sql.updateJoined());
+    assertEquals("avatarmigrate:probe-dash.user-avatars", sql.lockName("probe-dash"));
+  }
+
+  @Test
+  void theIndexNameOfNonAsciiOrLongNamesStaysWithinSixtyFourCharacters() {
+    // 64 two-byte letters are 64 characters for MariaDB: the suggested name counts characters too.
+    String table = "ü".repeat(40);
+    String column = "é".repeat(20);
+    String index = new PathSql(new Identifier(table), new Identifier(column)).createIndex();
+    assertEquals("CREATE INDEX `" + column + "_idx` ON `" + table + "` (`" + column + "`);", index);
+    String fits = new PathSql(new Identifier("ü".repeat(30)), new Identifier("é".repeat(25))).createIndex();
+    assertTrue(fits.startsWith("CREATE INDEX `" + "ü".repeat(30) + "_" + "é".repeat(25) + "_idx` ON"), fits);
+    String sixty = new PathSql(new Identifier("t"), new Identifier("p-".repeat(30))).createIndex();
+    assertTrue(sixty.startsWith("CREATE INDEX `" + "p-".repeat(30) + "_idx` ON"), sixty);
+    String longest = new PathSql(new Identifier("t"), new Identifier("c".repeat(64))).createIndex();
+    assertTrue(longest.startsWith("CREATE INDEX `path_idx` ON `t` (`" + "c".repeat(64) + "`)"), longest);
+  }
 }

@@ -105,12 +105,12 @@ class PreflightIT {
     env.put("DB_USER", user);
     env.put("DB_PASSWORD", "pw");
     Result r = w.runWith(env, w.legacy, w.production, w.database).expectExit(3);
-    assertTrue(r.err().contains("GRANT SELECT, UPDATE ON " + w.database + ".avatars"), r.err());
+    assertTrue(r.err().contains("GRANT SELECT, UPDATE ON `" + w.database + "`.`avatars`"), r.err());
 
     // A dry run plans with SELECT alone: it warns what would stop the real run, and goes on.
     w.seedAvatars(3);
     Result plan = w.runWith(env, "--dry-run", w.legacy, w.production, w.database).expectExit(0);
-    assertTrue(plan.err().contains("GRANT SELECT, UPDATE ON " + w.database + ".avatars")
+    assertTrue(plan.err().contains("GRANT SELECT, UPDATE ON `" + w.database + "`.`avatars`")
         && plan.err().contains("a real run would stop here"), plan.err());
     assertEquals(3, plan.count("would copy"));
   }
@@ -125,7 +125,7 @@ class PreflightIT {
     env.put("DB_PASSWORD", "pw");
 
     Result sync = w.runWith(env, "--method", "sync", w.legacy, w.production, w.database).expectExit(3);
-    assertTrue(sync.err().contains("GRANT CREATE TEMPORARY TABLES ON " + w.database + ".*"), sync.err());
+    assertTrue(sync.err().contains("GRANT CREATE TEMPORARY TABLES ON `" + w.database + "`.*"), sync.err());
     assertEquals(0, w.objects(w.production).size(), "nothing copied before the refusal");
     // A dry run makes no temporary table (with statement-based binary logging, even that would be logged): it plans.
     w.runWith(env, "--method", "sync", "--dry-run", w.legacy, w.production, w.database).expectExit(0);
@@ -143,6 +143,70 @@ class PreflightIT {
     assertTrue(r.err().contains("CREATE INDEX `avatars_path_idx` ON `avatars` (`path`);"), r.err());
   }
 
+  /**
+   * A database, table and column named with dashes (legal in MariaDB when back-quoted) were refused with exit 2.
+   * They now run end to end, by name and by URL; and the CREATE INDEX and GRANT statements the messages give are
+   * valid SQL for such names: run here as printed.
+   */
+  @Test
+  void namesWithDashesWorkAndTheStatementsToRunThatMessagesGiveAreValidSql() throws Exception {
+    AvatarWorld w = AvatarWorld.create();
+    String database = "probe-dash-" + Long.toHexString(System.nanoTime());
+    try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE `" + database + "` CHARACTER SET utf8mb4");
+      s.execute("CREATE TABLE `" + database + "`.`user-avatars` (id INT AUTO_INCREMENT PRIMARY KEY,"
+          + " `avatar-path` VARCHAR(255) NOT NULL)");
+    }
+    try {
+      String user = user(w, "dash_", "pw", "SELECT ON `" + database + "`.*");
+      Map<String, String> env = w.env();
+      env.put("DB_USER", user);
+      env.put("DB_PASSWORD", "pw");
+      String[] options = {"--table", "user-avatars", "--column", "avatar-path"};
+      w.seedAvatars(3); // the objects (and rows in the world's own table, which this run does not touch)
+      try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+        for (int i = 0; i < 3; i++) {
+          s.execute("INSERT INTO `" + database + "`.`user-avatars` (`avatar-path`) VALUES ('image/avatar-" + i + ".png')");
+        }
+      }
+
+      Result refused = w.runWith(env, options[0], options[1], options[2], options[3], w.legacy, w.production, database)
+          .expectExit(3);
+      String grant = statement(refused.err(), "GRANT SELECT, UPDATE ON ");
+      assertEquals("GRANT SELECT, UPDATE ON `" + database + "`.`user-avatars` TO '" + user + "'@'%';", grant);
+      String createIndex = statement(refused.err(), "CREATE INDEX ");
+      assertEquals("CREATE INDEX `user-avatars_avatar-path_idx` ON `user-avatars` (`avatar-path`);", createIndex);
+      try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+        s.execute(grant);
+        s.execute("USE `" + database + "`");
+        s.execute(createIndex);
+      }
+
+      String url = "jdbc:mariadb://" + w.db.host() + ":" + w.db.port() + "/" + database;
+      Result moved = w.runWith(env, options[0], options[1], options[2], options[3], w.legacy, w.production, url)
+          .expectExit(0);
+      assertFalse(moved.err().contains("no index covers"), moved.err());
+      assertEquals(3, w.objects(w.production).size(), moved.err());
+      try (Connection c = w.db.connection(null); Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT COUNT(*) FROM `" + database + "`.`user-avatars` WHERE `avatar-path` LIKE"
+              + " 'avatar/avatar-%.png'")) {
+        rs.next();
+        assertEquals(3, rs.getInt(1), "every row rewritten");
+      }
+    } finally {
+      try (Connection c = w.db.connection(null); Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE IF EXISTS `" + database + "`");
+      }
+    }
+  }
+
+  /** The SQL statement in {@code err} that starts with {@code start}, up to its ';'. */
+  private static String statement(String err, String start) {
+    int from = err.indexOf(start);
+    assertTrue(from >= 0, "no " + start + "in: " + err);
+    return err.substring(from, err.indexOf(';', from) + 1);
+  }
+
   private static dev.avatarmigrate.testing.S3ProxyServer w0() {
     return dev.avatarmigrate.testing.S3ProxyServer.shared();
   }
@@ -154,7 +218,7 @@ class PreflightIT {
     env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:1");
     env.put("DB_PORT", "1");
     assertTrue(w.runWith(env, "s3://", w.production, w.database).expectExit(2).err().contains("SOURCE"));
-    assertTrue(w.runWith(env, "--table", "a;drop", w.legacy, w.production, w.database).expectExit(2)
+    assertTrue(w.runWith(env, "--table", "a`;drop", w.legacy, w.production, w.database).expectExit(2)
         .err().contains("not a valid table or column name"));
     assertTrue(w.runWith(env, "--method", "turbo", w.legacy, w.production, w.database).expectExit(2)
         .err().contains("--method 'turbo' is not one of object|sync"));
