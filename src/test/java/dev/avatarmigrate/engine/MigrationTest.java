@@ -822,30 +822,6 @@ class MigrationTest {
 
   // ---- --max-rate ---------------------------------------------------------------------------------
 
-  /** Time that moves only when the pace sleeps; it can ask the run to stop once a moment is reached. */
-  private static final class VirtualClock implements Pace.Clock {
-    private long now;
-    private long stopAt = Long.MAX_VALUE;
-    private StopSignal stop;
-
-    @Override
-    public synchronized long nanoTime() {
-      return now;
-    }
-
-    @Override
-    public synchronized void sleep(long nanos) {
-      now += nanos;
-      if (now >= stopAt) {
-        stop.request();
-      }
-    }
-
-    synchronized long now() {
-      return now;
-    }
-  }
-
   @ParameterizedTest
   @EnumSource(Method.class)
   void maxRateStartsTheObjectsOneIntervalApartAndSaysHowLongItWaited(Method method) {
@@ -875,8 +851,7 @@ class MigrationTest {
     }
     StopSignal stop = new StopSignal();
     VirtualClock clock = new VirtualClock();
-    clock.stop = stop;
-    clock.stopAt = 450_000_000L; // while waiting for the sixth object's turn
+    clock.stopAt(450_000_000L, stop); // while waiting for the sixth object's turn
 
     RunSummary summary = new Migration(settings(method, OnConflict.SKIP, false, false, null, 4, 10), store, table,
         Replicas.NONE, events, clock).run(stop);
@@ -1042,8 +1017,7 @@ class MigrationTest {
     }
     StopSignal stop = new StopSignal();
     VirtualClock clock = new VirtualClock();
-    clock.stop = stop;
-    clock.stopAt = 20_000_000_000L;
+    clock.stopAt(20_000_000_000L, stop);
     LaggingReplica replica = new LaggingReplica(clock, Long.MAX_VALUE);
 
     RunSummary summary = runWithReplica(settings(method), replica, clock, stop);

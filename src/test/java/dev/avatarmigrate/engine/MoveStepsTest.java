@@ -413,27 +413,8 @@ class MoveStepsTest {
 
   // ---- rows, one object at a time after a batch failed ------------------------------------------
 
-  /** Time that moves only when a test moves it. */
-  private static final class TestClock implements Pace.Clock {
-    private long now;
-
-    @Override
-    public synchronized long nanoTime() {
-      return now;
-    }
-
-    @Override
-    public synchronized void sleep(long nanos) {
-      now += nanos;
-    }
-
-    synchronized void advanceSeconds(long seconds) {
-      now += java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
-    }
-  }
-
   private final StopSignal stop = new StopSignal();
-  private final TestClock clock = new TestClock();
+  private final VirtualClock clock = new VirtualClock();
 
   private MoveSteps stepsWithStopAndClock() {
     return new MoveSteps(store, table, new MovePlan(MAPPING, COPY, OnConflict.SKIP, false, false), 255,

@@ -14,21 +14,6 @@ class ReplicaWaitTest {
   private final FakePathTable primary = new FakePathTable(new FakeObjectStore.OperationLog());
   private final StopSignal stop = new StopSignal();
 
-  /** Time that moves only when the wait sleeps. */
-  private static final class Clock implements Pace.Clock {
-    private long now;
-
-    @Override
-    public long nanoTime() {
-      return now;
-    }
-
-    @Override
-    public void sleep(long nanos) {
-      now += nanos;
-    }
-  }
-
   /** A replica that is never behind: it shows the primary's rows as they are; the position counts its reads. */
   private final class UpToDateReplica implements Replicas {
     int positionsRead;
@@ -63,7 +48,7 @@ class ReplicaWaitTest {
   void aLegacyRowWrittenOnThePrimaryAfterTheCheckIsRewrittenThereInsteadOfWaitedForAsLag() {
     primary.addRows("image/avatar-1.png"); // the live service's insert, after the batch's rows were committed
     UpToDateReplica replica = new UpToDateReplica();
-    Clock clock = new Clock();
+    VirtualClock clock = new VirtualClock();
     ReplicaWait wait = new ReplicaWait(replica, clock, stop, new MigrationListener() {});
 
     Map<String, String> kept = wait.await(List.of("image/avatar-1.png"), shown -> {
@@ -81,7 +66,7 @@ class ReplicaWaitTest {
   @Test
   void pathsAReplicaStillShowsAfterTheLimitKeepTheirSourcesAndStopTheRun() {
     primary.addRows("image/avatar-1.png");
-    Clock clock = new Clock();
+    VirtualClock clock = new VirtualClock();
     ReplicaWait wait = new ReplicaWait(new UpToDateReplica(), clock, stop, new MigrationListener() {});
 
     Map<String, String> kept = wait.await(List.of("image/avatar-1.png"), shown -> false);

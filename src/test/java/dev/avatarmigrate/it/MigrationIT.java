@@ -221,6 +221,14 @@ class MigrationIT {
     w.assertEveryRowPointsAtAnObject();
   }
 
+  /** A table of the avatar table's shape whose path column is {@code pathType}, indexed. */
+  private static void createPathTable(AvatarWorld w, String table, String pathType) throws Exception {
+    try (Connection c = w.db.connection(w.database); var s = c.createStatement()) {
+      s.execute("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT, path " + pathType
+          + ", KEY (path))");
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"object", "sync"})
   void aLatin1PathColumnHasItsAccentedRowsRewrittenBeforeTheirSourcesGo(String method) throws Exception {
@@ -228,10 +236,7 @@ class MigrationIT {
     // UTF-8 bytes matched no accented path, so the rows were left naming a deleted source, with exit 0.
     AvatarWorld w = AvatarWorld.create();
     String table = "avatars_latin1";
-    try (Connection c = w.db.connection(w.database); var s = c.createStatement()) {
-      s.execute("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT,"
-          + " path VARCHAR(255) CHARACTER SET latin1 COLLATE latin1_swedish_ci, KEY (path))");
-    }
+    createPathTable(w, table, "VARCHAR(255) CHARACTER SET latin1 COLLATE latin1_swedish_ci");
     List<String> paths = List.of("image/avatar-café.png", "image/avatar-CAFÉ.png", "image/avatar-plain.png",
         "image/avatar-déjà.png");
     for (String p : paths.subList(0, 3)) {
@@ -255,10 +260,7 @@ class MigrationIT {
     // though no row can name them.
     AvatarWorld w = AvatarWorld.create();
     String table = "avatars_latin1";
-    try (Connection c = w.db.connection(w.database); var s = c.createStatement()) {
-      s.execute("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT,"
-          + " path VARCHAR(255) CHARACTER SET latin1, KEY (path))");
-    }
+    createPathTable(w, table, "VARCHAR(255) CHARACTER SET latin1");
     List<String> keys = List.of("image/avatar-1.png", "image/avatar-é.png", "image/avatar-ł.png",
         "image/avatar-😀.png");
     for (String k : keys) {
@@ -281,10 +283,7 @@ class MigrationIT {
     // pointed it at that other object.
     AvatarWorld w = AvatarWorld.create();
     String table = "avatars_char";
-    try (Connection c = w.db.connection(w.database); var s = c.createStatement()) {
-      s.execute("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, user_id BIGINT,"
-          + " path CHAR(40), KEY (path))");
-    }
+    createPathTable(w, table, "CHAR(40)");
     w.put(w.legacy, "image/avatar-y.png", avatarBytes("A", 100));
     w.put(w.legacy, "image/avatar-y.png ", avatarBytes("B", 100));
     w.put(w.production, "avatar/avatar-y.png", avatarBytes("C, the service's own", 100));
