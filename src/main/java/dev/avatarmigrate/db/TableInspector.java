@@ -145,9 +145,28 @@ final class TableInspector {
     return Identifier.quote(target.database()) + "." + sql.table().quoted();
   }
 
-  /** The login as a GRANT names it: a quoted string, its quote and backslash escaped. */
+  /**
+   * The account as a GRANT names it: the one the server matched this login to (CURRENT_USER(), such as
+   * 'app'@'10.0.%'), else the login at any host; quoted strings, their quote and backslash escaped.
+   */
   private String account() {
-    return "'" + String.valueOf(target.user()).replace("\\", "\\\\").replace("'", "''") + "'@'%'";
+    String user = String.valueOf(target.user());
+    String host = "%";
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_USER()")) {
+      String current = rs.next() ? rs.getString(1) : null;
+      int at = current == null ? -1 : current.lastIndexOf('@');
+      if (at > 0) {
+        user = current.substring(0, at);
+        host = current.substring(at + 1);
+      }
+    } catch (SQLException e) {
+      // the login at any host, as a guess
+    }
+    return quoted(user) + "@" + quoted(host);
+  }
+
+  private static String quoted(String text) {
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   /** @param refused what the user may not do, and the GRANT to run, for the message */
