@@ -88,7 +88,9 @@ final class DotenvLines {
         throw new ConfigException(file + " line " + number + ": " + key + "'s value goes on after its closing "
             + name + ": quote the whole value, or put a space and # before a comment");
       }
-      return new Entry(key, value.substring(1, close), number, readHere || quote == '\'');
+      // Both quotes are read here: what they hold is taken as written (dotenv-java would expand ${VAR} in double
+      // quotes, and its escapes disagreed with the closing quote found here).
+      return new Entry(key, value.substring(1, close), number, true);
     }
     int comment = commentStart(value);
     if (comment >= 0) {
@@ -97,14 +99,9 @@ final class DotenvLines {
     return new Entry(key, value, number, readHere || value.indexOf('#') >= 0);
   }
 
-  /** The quote closing the one at 0: for a double quote, the first not escaped by a backslash; -1 when none. */
+  /** The quote closing the one at 0: the next of its kind (a backslash escapes nothing); -1 when none. */
   private static int closingQuote(String value, char quote) {
-    for (int i = 1; i < value.length(); i++) {
-      if (value.charAt(i) == quote && (quote == '\'' || value.charAt(i - 1) != '\\')) {
-        return i;
-      }
-    }
-    return -1;
+    return value.indexOf(quote, 1);
   }
 
   /** Where a comment starts in an unquoted value: a # at its start or after whitespace; -1 when none. */

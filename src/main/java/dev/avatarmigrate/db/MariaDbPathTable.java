@@ -174,13 +174,15 @@ public final class MariaDbPathTable implements PathTable {
     return rows;
   }
 
-  // "Illegal mix of collations": the bound path has characters the column's character set has not.
+  // "Illegal mix of collations": the bound path has characters the column's character set has not. MariaDB says it
+  // with one code for an = (two operands), another for an IN of two values, another for more.
   private static final int MIX_OF_TWO_COLLATIONS = 1267;
+  private static final int MIX_OF_THREE_COLLATIONS = 1270;
   private static final int MIX_OF_COLLATIONS = 1271;
 
   private static boolean notInColumnCharset(SQLException e) {
     int code = SqlRetry.statementError(e).getErrorCode();
-    return code == MIX_OF_TWO_COLLATIONS || code == MIX_OF_COLLATIONS;
+    return code == MIX_OF_TWO_COLLATIONS || code == MIX_OF_THREE_COLLATIONS || code == MIX_OF_COLLATIONS;
   }
 
   /**

@@ -91,12 +91,23 @@ public final class Migration {
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     RunSummary summary = counter.summary(settings.dryRun(), stop.interrupted(), elapsed);
-    if (summary.matched() == 0 && !stop.requested() && plan.mapping().source().prefix().isEmpty()) {
+    if (summary.matched() == 0 && !stop.requested() && plan.mapping().source().prefix().isEmpty()
+        && holdsAny(plan.sourceBucket(), "image/" + settings.match())) {
       listener.warning("no object at the root of bucket " + plan.sourceBucket() + " starts with "
-          + plan.mapping().listPrefix() + ": s3://" + plan.sourceBucket() + " names the bucket's root, while the"
+          + plan.mapping().listPrefix() + ", but some under image/ do: s3://" + plan.sourceBucket() + " names the bucket's root, while the"
           + " bucket's name alone means s3://" + plan.sourceBucket() + "/image/");
     }
     return summary;
+  }
+
+  /** One listing request: whether anything in {@code bucket} starts with {@code prefix}. */
+  private boolean holdsAny(String bucket, String prefix) {
+    boolean[] any = {false};
+    store.list(bucket, prefix, null, page -> {
+      any[0] = !page.isEmpty();
+      return false;
+    });
+    return any[0];
   }
 
   private static String seconds(long nanos) {

@@ -2,6 +2,9 @@ package dev.avatarmigrate.engine;
 
 import dev.avatarmigrate.engine.MoveOutcome.Stage;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Objects;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -472,20 +475,27 @@ public final class MoveSteps {
     }
     for (int from = 0; from < committed.size(); from += DELETE_BATCH) {
       List<CommittedRows> batch = committed.subList(from, Math.min(committed.size(), from + DELETE_BATCH));
-      Map<String, String> targets = new LinkedHashMap<>();
-      batch.forEach(c -> targets.put(c.source().key(), c.verified.targetKey()));
-      Map<String, Integer> lateRows = new HashMap<>();
-      Map<String, String> kept = new HashMap<>(rewriteLateRows(targets, lateRows));
-      // The rows' old paths are the source keys: a replica that may still show one still sends readers there. A
-      // path it still shows may be a row written on the primary since: that is rewritten too, and waited for.
-      List<String> waitFor = targets.keySet().stream().filter(k -> !kept.containsKey(k)).toList();
-      kept.putAll(replicas.await(waitFor, shown -> {
-        Map<String, String> again = new LinkedHashMap<>();
-        shown.forEach(k -> again.put(k, targets.get(k)));
-        int before = lateRows.values().stream().mapToInt(Integer::intValue).sum();
-        rewriteLateRows(again, lateRows);
-        return lateRows.values().stream().mapToInt(Integer::intValue).sum() > before;
-      }));
+      LateRows late = new LateRows(batch);
+      late.rewrite(late.keys());
+      if (replicas.any()) {
+        // The rows' old paths are the source keys: a replica that may still show one still sends readers there. A
+        // path it still shows may be a row written on the primary since: that is rewritten too, and waited for;
+        // and so is one written during the wait for a path a replica had already cleared.
+        for (int round = 1; ; round++) {
+          late.keep(replicas.await(late.keys(), shown -> !late.rewrite(shown).isEmpty()));
+          Set<String> again = late.rewrite(late.keys());
+          if (again.isEmpty()) {
+            break;
+          }
+          if (round == REPLICA_ROUNDS) {
+            again.forEach(k -> late.keep(k, "rows naming it kept being written while the replicas were waited for,"
+                + " so it is kept: a re-run moves it"));
+            break;
+          }
+        }
+      }
+      Map<String, String> kept = late.kept();
+      Map<String, Integer> lateRows = late.rewritten();
       // Each source as it was copied: one rewritten since (its writer still uploads) is kept, not deleted unseen.
       List<StoredObject> sources = batch.stream().map(CommittedRows::source)
           .filter(s -> !kept.containsKey(s.key())).toList();
@@ -515,30 +525,90 @@ public final class MoveSteps {
     return outcomes;
   }
 
+  // Waits for the replicas after rows naming the sources were written meanwhile, at most this many times a batch.
+  private static final int REPLICA_ROUNDS = 3;
+
   /**
-   * Rewrites the rows that name one of {@code targets}' sources now, adding to {@code rewritten} how many per source;
-   * returns the sources to keep, with why: rows still name them, or the table could not be asked. The copies are
-   * verified and the batch's own rows committed, so rewriting more rows of theirs is always safe.
+   * Step 4 for one batch of deletes: rows that name a source now, written by the live service since the batch's
+   * rows were committed (or not matched by their rewrite). The copies are verified, so pointing such rows at them
+   * is safe, while the source still holds the version that was copied: a row written for a newer upload at the
+   * same key is left naming it, and that source is kept. A source that rows still name is kept.
    */
-  private Map<String, String> rewriteLateRows(Map<String, String> targets, Map<String, Integer> rewritten) {
-    try {
-      Map<String, Integer> named = table.countRows(targets.keySet());
-      if (named.isEmpty()) {
-        return Map.of();
+  private final class LateRows {
+    private final Map<String, CommittedRows> bySource = new LinkedHashMap<>();
+    private final Map<String, Integer> rewritten = new HashMap<>();
+    private final Map<String, String> kept = new HashMap<>();
+
+    LateRows(List<CommittedRows> batch) {
+      batch.forEach(c -> bySource.put(c.source().key(), c));
+    }
+
+    /** The batch's sources not (yet) to be kept. */
+    List<String> keys() {
+      return bySource.keySet().stream().filter(k -> !kept.containsKey(k)).toList();
+    }
+
+    Map<String, String> kept() {
+      return kept;
+    }
+
+    Map<String, Integer> rewritten() {
+      return rewritten;
+    }
+
+    void keep(String key, String why) {
+      kept.putIfAbsent(key, why);
+    }
+
+    void keep(Map<String, String> why) {
+      why.forEach(this::keep);
+    }
+
+    /** Rewrites the rows naming {@code keys} now; returns the sources whose rows it rewrote. */
+    Set<String> rewrite(Collection<String> keys) {
+      List<String> asked = keys.stream().filter(k -> !kept.containsKey(k)).toList();
+      if (asked.isEmpty()) {
+        return Set.of();
       }
-      List<PathRewrite> again = named.keySet().stream().map(k -> new PathRewrite(k, targets.get(k))).toList();
-      table.rewrite(again).forEach((k, n) -> rewritten.merge(k, n, Integer::sum));
-      Map<String, String> kept = new HashMap<>();
-      table.countRows(named.keySet()).forEach((k, n) -> kept.put(k, "rows rewritten, but " + n + " row(s) still"
-          + " named the source after they were rewritten again, so it is kept: a re-run moves them"));
-      return kept;
-    } catch (PreflightException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      Map<String, String> kept = new HashMap<>();
-      targets.keySet().forEach(k -> kept.put(k, "rows rewritten, but whether rows written since name the source"
-          + " could not be checked (" + e.getMessage() + "), so it is kept: a re-run deletes it"));
-      return kept;
+      try {
+        Map<String, Integer> named = table.countRows(asked);
+        if (named.isEmpty()) {
+          return Set.of();
+        }
+        List<PathRewrite> again = new ArrayList<>();
+        for (String key : named.keySet()) {
+          CommittedRows c = bySource.get(key);
+          Optional<StoredObject> now = store.head(plan.sourceBucket(), key);
+          if (now.isPresent() && !Objects.equals(now.get().etag(), c.source().etag())) {
+            keep(key, "it was rewritten after its copy was made, and rows written since name it: it is kept, and so"
+                + " are they; a re-run reports the two as a conflict");
+          } else {
+            again.add(new PathRewrite(key, c.verified.targetKey()));
+          }
+        }
+        Set<String> done = new HashSet<>();
+        if (!again.isEmpty()) {
+          table.rewrite(again).forEach((k, n) -> {
+            rewritten.merge(k, n, Integer::sum);
+            if (n > 0) {
+              done.add(k);
+            }
+          });
+          table.countRows(again.stream().map(PathRewrite::oldPath).toList()).forEach((k, n) -> keep(k,
+              "rows rewritten, but " + n + " row(s) still named the source after they were rewritten again, so it"
+                  + " is kept: a re-run moves them"));
+        }
+        return done;
+      } catch (PreflightException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (e instanceof StoreFailure f && f.kind() == StoreFailure.Kind.FATAL) {
+          throw e;
+        }
+        asked.forEach(k -> keep(k, "rows rewritten, but whether rows written since name the source could not be"
+            + " checked (" + e.getMessage() + "), so it is kept: a re-run deletes it"));
+        return Set.of();
+      }
     }
   }
 

@@ -37,6 +37,11 @@ final class ReplicaWait {
     this.listener = listener;
   }
 
+  /** False when no replica was named: there is nothing to wait for. */
+  boolean any() {
+    return replicas.any();
+  }
+
   static ReplicaWait none() {
     return new ReplicaWait(Replicas.NONE, Pace.SYSTEM, new StopSignal(), new MigrationListener() {});
   }

@@ -102,6 +102,15 @@ class ConfigSourceTest {
   }
 
   @Test
+  void whatDoubleQuotesHoldIsTakenAsWrittenWithoutEscapesOrExpansion() throws IOException {
+    dotenv("DB_PASSWORD=\"p\\\" # a backslash escapes nothing\nDB_USER=\"${HOME}\"\nDB_HOST=\"a\\\\b\"\n");
+    ConfigSource config = ConfigSource.load(Map.of("HOME", "/root"), null, dir);
+    assertEquals("p\\", config.get("DB_PASSWORD", "x"));
+    assertEquals("${HOME}", config.get("DB_USER", "x"));
+    assertEquals("a\\\\b", config.get("DB_HOST", "x"));
+  }
+
+  @Test
   void anExportPrefixIsDroppedAsInAShellScript() throws IOException {
     dotenv("# settings\nDB_HOST=db\n\nexport DB_PORT=3307\n  export\tDB_USER=\"app\"\nexport=kept\n");
     ConfigSource config = ConfigSource.load(Map.of(), null, dir);

@@ -1196,5 +1196,7 @@ class MigrationTest {
     assertTrue(events.warnings.get(0).contains("s3://" + SRC + " names the bucket's root"), events.warnings.get(0));
     run(settings(Method.OBJECT));
     assertEquals(1, events.warnings.size(), "not said where the prefix is the default one");
+    run(atRoot);
+    assertEquals(1, events.warnings.size(), "nor once everything under image/ has moved: a re-run finds nothing");
   }
 }

@@ -568,6 +568,64 @@ class MoveStepsTest {
   }
 
   @Test
+  void aRowWrittenForANewerUploadAtTheSourcesKeyIsNotPointedAtTheCopyOfTheOneBefore() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "v1"));
+    store.put(SRC, "image/avatar-1.png", "v2, uploaded after the copy"); // and the service's row for it:
+    table.addRows("image/avatar-1.png");
+
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps.deleteSources(committed).get(0));
+
+    assertTrue(failed.reason().contains("rewritten after its copy was made"), failed.reason());
+    assertEquals(1, table.count("image/avatar-1.png"), "the new row still names the new upload");
+    assertEquals(1, table.count("avatar/avatar-1.png"), "the row rewritten with the copy stays rewritten");
+    assertEquals("v2, uploaded after the copy",
+        new String(store.content(SRC, "image/avatar-1.png").orElseThrow(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aRowWrittenOnThePrimaryWhileTheReplicasWereWaitedForIsRewrittenAndWaitedForToo() {
+    // A replica that is never behind, and a service that writes a legacy row on the primary as the first wait ends.
+    int[] positionsRead = {0};
+    Replicas upToDate = new Replicas() {
+      @Override
+      public boolean any() {
+        return true;
+      }
+
+      @Override
+      public List<String> check() {
+        return List.of();
+      }
+
+      @Override
+      public String primaryPosition() {
+        return "0-1-" + ++positionsRead[0];
+      }
+
+      @Override
+      public Map<String, String> notYetShowing(java.util.Collection<String> paths, String position) {
+        if (positionsRead[0] == 1) {
+          table.addRows("image/avatar-1.png");
+        }
+        return Map.of();
+      }
+
+      @Override
+      public void close() {}
+    };
+    MoveSteps steps = new MoveSteps(store, table, new MovePlan(MAPPING, COPY, OnConflict.SKIP, false, false), 255,
+        new ReplicaWait(upToDate, clock, stop, new MigrationListener() {}), stop, clock);
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, steps.deleteSources(committed).get(0));
+
+    assertEquals(2, moved.rowsRewritten());
+    assertEquals(0, table.count("image/avatar-1.png"), "no row names the deleted source");
+    assertEquals(2, positionsRead[0], "the replicas were waited for again, for the row rewritten after the wait");
+  }
+
+  @Test
   void aSourceThatRowsStillNameAfterTheirRewriteIsKept() {
     MoveSteps steps = steps();
     StoredObject s = source("avatar-1.png", "png");
