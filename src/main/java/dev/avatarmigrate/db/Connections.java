@@ -65,8 +65,11 @@ final class Connections {
           c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         }
       }
-      // A path longer than the column must fail loudly, never be truncated into a path to nothing.
-      s.execute("SET SESSION sql_mode = CONCAT(@@sql_mode, ',STRICT_ALL_TABLES')");
+      // A path longer than the column must fail loudly, never be truncated into a path to nothing. And a CHAR
+      // column's values are read as stored: PAD_CHAR_TO_FULL_LENGTH would pad them with spaces, so no row matched
+      // its own path, and its source was deleted under it.
+      s.execute("SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(CONCAT(@@sql_mode, ',STRICT_ALL_TABLES'),"
+          + " 'PAD_CHAR_TO_FULL_LENGTH', ''), ',,', ','))");
       return c;
     } catch (SQLException e) {
       try {
