@@ -58,6 +58,7 @@ final class Runner implements AvatarMigrateCommand.Run {
     if (handleSignals) {
       Runtime.getRuntime().addShutdownHook(hook);
     }
+    boolean[] running = {false};
     try (S3ObjectStore store = S3ObjectStore.open(settings.s3(), settings.concurrency());
         MariaDbPathTable table = MariaDbPathTable.open(settings.database(), settings.table(), settings.column());
         MariaDbReplicas replicas = MariaDbReplicas.open(table, settings.replicas(), settings.table(), settings.column())) {
@@ -65,6 +66,7 @@ final class Runner implements AvatarMigrateCommand.Run {
       console.startProgress(migration.progress());
       RunSummary summary;
       try {
+        running[0] = true;
         summary = migration.run(stop);
       } finally {
         console.stopProgress();
@@ -76,14 +78,13 @@ final class Runner implements AvatarMigrateCommand.Run {
       }
       return ExitCodes.of(summary);
     } catch (RuntimeException e) {
-      if (!stop.interrupted() || !handleSignals) {
+      if (running[0] || !stop.interrupted() || !handleSignals) {
         throw e;
       }
-      // Ctrl-C or SIGTERM came before the run could end with a summary: the preflight was under way, and what it
-      // asked failed as the JVM shut down. Said here, since once this returns the stop hook lets the JVM halt, and
-      // the caller's error handler might never print.
-      console.line("stopped before the run could finish (" + e.getMessage() + "); nothing is half-done: run again to"
-          + " finish");
+      // Ctrl-C or SIGTERM came while the clients were being opened, and opening failed as the JVM shut down (the
+      // CRT tears itself down in a hook of its own). Said here, since once this returns the stop hook lets the JVM
+      // halt, and the caller's error handler might never print.
+      console.line("stopped before the run began (" + e.getMessage() + "); nothing was done: run again");
       return ExitCodes.INTERRUPTED;
     } finally {
       if (report != null) {
