@@ -39,7 +39,7 @@ final class UnknownKeys {
   static void refuse(ConfigSource config, CommandSpec spec) {
     List<String> known = known(spec);
     List<String> unknown = config.keys().stream()
-        .filter(k -> k.startsWith(PREFIX) && !k.startsWith(TEST_PREFIX) && !known.contains(k))
+        .filter(k -> k.toUpperCase(Locale.ROOT).startsWith(PREFIX) && !k.startsWith(TEST_PREFIX) && !known.contains(k))
         .sorted()
         .toList();
     if (unknown.isEmpty()) {

