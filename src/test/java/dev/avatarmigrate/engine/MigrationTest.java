@@ -892,35 +892,9 @@ class MigrationTest {
    * A replica that shows the old paths until the virtual clock reaches {@code caughtUpAt}; each answer that shows
    * none of the asked paths goes into the shared log, so the safety check can tell a delete came after it.
    */
-  private final class LaggingReplica implements Replicas {
-    private final VirtualClock clock;
-    private long caughtUpAt;
-    int asked;
-
-    LaggingReplica(VirtualClock clock, long caughtUpAt) {
-      this.clock = clock;
-      this.caughtUpAt = caughtUpAt;
-    }
-
-    @Override
-    public boolean any() {
-      return true;
-    }
-
-    @Override
-    public List<String> check() {
-      return List.of();
-    }
-
-    @Override
-    public synchronized String primaryPosition() {
-      return "0-1-" + (100 + asked);
-    }
-
-    @Override
-    public synchronized Map<String, String> notYetShowing(java.util.Collection<String> paths, String position) {
+  private FakeReplicas laggingReplica(VirtualClock clock, long caughtUpAt) {
+    return new FakeReplicas((paths, position) -> {
       assertTrue(position != null && position.startsWith("0-1-"), "the primary's position is passed on");
-      asked++;
       if (clock.now() >= caughtUpAt) {
         store.log().add("replica-shows-rewritten", SRC, List.copyOf(paths), "ok", null);
         return Map.of();
@@ -928,13 +902,10 @@ class MigrationTest {
       Map<String, String> shown = new LinkedHashMap<>();
       paths.forEach(p -> shown.put(p, "replica-1"));
       return shown;
-    }
-
-    @Override
-    public void close() {}
+    });
   }
 
-  private RunSummary runWithReplica(Settings settings, LaggingReplica replica, VirtualClock clock, StopSignal stop) {
+  private RunSummary runWithReplica(Settings settings, FakeReplicas replica, VirtualClock clock, StopSignal stop) {
     return new Migration(settings, store, table, replica, events, clock).run(stop);
   }
 
@@ -960,7 +931,7 @@ class MigrationTest {
       keys.add(legacy(String.format("avatar-%02d.png", i)));
     }
     VirtualClock clock = new VirtualClock();
-    LaggingReplica replica = new LaggingReplica(clock, 3_000_000_000L);
+    FakeReplicas replica = laggingReplica(clock, 3_000_000_000L);
 
     RunSummary summary = runWithReplica(settings(method), replica, clock, new StopSignal());
 
@@ -978,7 +949,7 @@ class MigrationTest {
       keys.add(legacy(String.format("avatar-%02d.png", i)));
     }
     VirtualClock clock = new VirtualClock();
-    LaggingReplica replica = new LaggingReplica(clock, Long.MAX_VALUE);
+    FakeReplicas replica = laggingReplica(clock, Long.MAX_VALUE);
 
     PreflightException stopped = assertThrows(PreflightException.class,
         () -> runWithReplica(settings(method), replica, clock, new StopSignal()));
@@ -999,8 +970,8 @@ class MigrationTest {
     assertTrue(events.warnings.stream().anyMatch(w -> w.startsWith("replica replica-1 has not shown ")),
         () -> events.warnings.toString());
 
-    replica.caughtUpAt = 0;
-    RunSummary second = runWithReplica(settings(method), replica, clock, new StopSignal());
+    // The replica has caught up.
+    RunSummary second = runWithReplica(settings(method), laggingReplica(clock, 0), clock, new StopSignal());
 
     assertTrue(second.complete());
     assertEquals(12, second.deleted());
@@ -1018,7 +989,7 @@ class MigrationTest {
     StopSignal stop = new StopSignal();
     VirtualClock clock = new VirtualClock();
     clock.stopAt(20_000_000_000L, stop);
-    LaggingReplica replica = new LaggingReplica(clock, Long.MAX_VALUE);
+    FakeReplicas replica = laggingReplica(clock, Long.MAX_VALUE);
 
     RunSummary summary = runWithReplica(settings(method), replica, clock, stop);
 
@@ -1033,13 +1004,13 @@ class MigrationTest {
   void withKeepSourceOrADryRunTheReplicaIsNeverAsked(Method method) {
     legacy("avatar-01.png");
     VirtualClock clock = new VirtualClock();
-    LaggingReplica replica = new LaggingReplica(clock, Long.MAX_VALUE);
+    FakeReplicas replica = laggingReplica(clock, Long.MAX_VALUE);
 
     assertTrue(runWithReplica(settings(method, OnConflict.SKIP, false, true), replica, clock, new StopSignal())
         .complete());
     runWithReplica(settings(method, OnConflict.SKIP, true, false), replica, clock, new StopSignal());
 
-    assertEquals(0, replica.asked);
+    assertEquals(0, replica.asked());
   }
 
   // ---- scale and ordering ------------------------------------------------------------------------

@@ -586,43 +586,22 @@ class MoveStepsTest {
   @Test
   void aRowWrittenOnThePrimaryWhileTheReplicasWereWaitedForIsRewrittenAndWaitedForToo() {
     // A replica that is never behind, and a service that writes a legacy row on the primary as the first wait ends.
-    int[] positionsRead = {0};
-    Replicas upToDate = new Replicas() {
-      @Override
-      public boolean any() {
-        return true;
+    FakeReplicas[] upToDate = new FakeReplicas[1];
+    upToDate[0] = new FakeReplicas((paths, position) -> {
+      if (upToDate[0].positionsRead() == 1) {
+        table.addRows("image/avatar-1.png");
       }
-
-      @Override
-      public List<String> check() {
-        return List.of();
-      }
-
-      @Override
-      public String primaryPosition() {
-        return "0-1-" + ++positionsRead[0];
-      }
-
-      @Override
-      public Map<String, String> notYetShowing(java.util.Collection<String> paths, String position) {
-        if (positionsRead[0] == 1) {
-          table.addRows("image/avatar-1.png");
-        }
-        return Map.of();
-      }
-
-      @Override
-      public void close() {}
-    };
+      return Map.of();
+    });
     MoveSteps steps = new MoveSteps(store, table, new MovePlan(MAPPING, COPY, OnConflict.SKIP, false, false), 255,
-        new ReplicaWait(upToDate, clock, stop, new MigrationListener() {}), stop, clock);
+        new ReplicaWait(upToDate[0], clock, stop, new MigrationListener() {}), stop, clock);
     List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
 
     MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, steps.deleteSources(committed).get(0));
 
     assertEquals(2, moved.rowsRewritten());
     assertEquals(0, table.count("image/avatar-1.png"), "no row names the deleted source");
-    assertEquals(2, positionsRead[0], "the replicas were waited for again, for the row rewritten after the wait");
+    assertEquals(2, upToDate[0].positionsRead(), "the replicas were waited for again, for the row rewritten after the wait");
   }
 
   @Test

@@ -14,40 +14,19 @@ class ReplicaWaitTest {
   private final FakePathTable primary = new FakePathTable(new FakeObjectStore.OperationLog());
   private final StopSignal stop = new StopSignal();
 
-  /** A replica that is never behind: it shows the primary's rows as they are; the position counts its reads. */
-  private final class UpToDateReplica implements Replicas {
-    int positionsRead;
-
-    @Override
-    public boolean any() {
-      return true;
-    }
-
-    @Override
-    public List<String> check() {
-      return List.of();
-    }
-
-    @Override
-    public String primaryPosition() {
-      return "0-1-" + ++positionsRead;
-    }
-
-    @Override
-    public Map<String, String> notYetShowing(Collection<String> paths, String position) {
+  /** A replica that is never behind: it shows the primary's rows as they are. */
+  private FakeReplicas upToDate() {
+    return new FakeReplicas((paths, position) -> {
       Map<String, String> shown = new HashMap<>();
       primary.countRows(paths).keySet().forEach(p -> shown.put(p, "replica-1"));
       return shown;
-    }
-
-    @Override
-    public void close() {}
+    });
   }
 
   @Test
   void aLegacyRowWrittenOnThePrimaryAfterTheCheckIsRewrittenThereInsteadOfWaitedForAsLag() {
     primary.addRows("image/avatar-1.png"); // the live service's insert, after the batch's rows were committed
-    UpToDateReplica replica = new UpToDateReplica();
+    FakeReplicas replica = upToDate();
     VirtualClock clock = new VirtualClock();
     ReplicaWait wait = new ReplicaWait(replica, clock, stop, new MigrationListener() {});
 
@@ -59,7 +38,7 @@ class ReplicaWaitTest {
 
     assertEquals(Map.of(), kept);
     assertEquals(1, primary.count("avatar/avatar-1.png"));
-    assertEquals(2, replica.positionsRead, "waited for the position after the second rewrite");
+    assertEquals(2, replica.positionsRead(), "waited for the position after the second rewrite");
     assertTrue(clock.nanoTime() < TimeUnit.SECONDS.toNanos(1), "no lag to wait out: " + clock.nanoTime());
   }
 
@@ -67,7 +46,7 @@ class ReplicaWaitTest {
   void pathsAReplicaStillShowsAfterTheLimitKeepTheirSourcesAndStopTheRun() {
     primary.addRows("image/avatar-1.png");
     VirtualClock clock = new VirtualClock();
-    ReplicaWait wait = new ReplicaWait(new UpToDateReplica(), clock, stop, new MigrationListener() {});
+    ReplicaWait wait = new ReplicaWait(upToDate(), clock, stop, new MigrationListener() {});
 
     Map<String, String> kept = wait.await(List.of("image/avatar-1.png"), shown -> false);
 
