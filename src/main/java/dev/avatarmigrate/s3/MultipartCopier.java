@@ -149,7 +149,7 @@ final class MultipartCopier implements AutoCloseable {
       } catch (ExecutionException e) {
         if (failure == null) {
           failure = e.getCause() instanceof SdkException s
-              ? S3Errors.classify(s, "UploadPartCopy of s3://" + sourceBucket + "/" + source.key())
+              ? S3Errors.classifyCopy(s, "UploadPartCopy of s3://" + sourceBucket + "/" + source.key(), settings)
               : new StoreFailure(StoreFailure.Kind.TRANSIENT, String.valueOf(e.getCause()), e.getCause());
         }
       }

@@ -1,5 +1,6 @@
 package dev.avatarmigrate.s3;
 
+import dev.avatarmigrate.config.CopySettings;
 import dev.avatarmigrate.engine.StoreFailure;
 import dev.avatarmigrate.engine.StoreFailure.Kind;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -47,6 +48,37 @@ final class S3Errors {
           + " AWS_SECRET_ACCESS_KEY, AWS_PROFILE or --profile", e);
     }
     return new StoreFailure(Kind.TRANSIENT, what + ": " + firstLine(e.getMessage()), e);
+  }
+
+  /**
+   * As {@link #classify}, for a copy (CopyObject, CreateMultipartUpload, UploadPartCopy). A store that does not
+   * implement the request (501) will not implement it for the next object either: it is the run's configuration
+   * (an {@code --sse}, {@code --acl} or {@code --storage-class} the store does not take, or copies by parts), not
+   * this object's failure, so the run stops (exit 3) with one line naming what was asked for; nothing was copied
+   * by the refused request, and a re-run without the option picks up where this one stopped.
+   */
+  static StoreFailure classifyCopy(SdkException e, String what, CopySettings settings) {
+    StoreFailure f = classify(e, what);
+    if (e instanceof AwsServiceException s && s.statusCode() == 501) {
+      StringBuilder asked = new StringBuilder();
+      if (settings.storageClass() != null) {
+        asked.append(" --storage-class ").append(settings.storageClass());
+      }
+      if (settings.sse() != null) {
+        asked.append(" --sse ").append(settings.sse());
+        if (settings.sseKmsKeyId() != null) {
+          asked.append(" --sse-kms-key-id");
+        }
+      }
+      if (settings.acl() != null) {
+        asked.append(" --acl ").append(settings.acl());
+      }
+      String hint = asked.length() == 0
+          ? "; it cannot copy for this run (with copies by parts, a larger --multipart-threshold may do)"
+          : "; the copies asked for" + asked + ": run again without what it does not support";
+      return new StoreFailure(StoreFailure.Kind.FATAL, f.getMessage() + hint, e);
+    }
+    return f;
   }
 
   static boolean isCredentialProblem(Throwable e) {

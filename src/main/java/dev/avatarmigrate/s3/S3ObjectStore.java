@@ -289,7 +289,7 @@ public final class S3ObjectStore implements ObjectStore {
       return new CopyReceipt(result.eTag(), sourceChecksum,
           sourceChecksum == null ? null : Checksums.of(result, sourceChecksum));
     } catch (SdkException e) {
-      throw S3Errors.classify(e, what);
+      throw S3Errors.classifyCopy(e, what, settings);
     }
   }
 

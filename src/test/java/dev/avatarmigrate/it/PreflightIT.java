@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.avatarmigrate.testing.AvatarWorld;
 import dev.avatarmigrate.testing.AvatarWorld.Result;
+import dev.avatarmigrate.testing.S3ProxyServer;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Anything unusable stops the run before the first write, with one line naming it and exit code 3. */
 class PreflightIT {
@@ -64,6 +67,34 @@ class PreflightIT {
         r.err());
     assertOneLine(r);
     assertEquals(4, w.objects(w.legacy).size(), "nothing was moved");
+  }
+
+  @Test
+  void copyOptionsTheStoreDoesNotImplementStopTheRunWithExitThreeAndWriteNothing(@TempDir Path dir) {
+    // S3Proxy's filesystem store (the one `make bench` runs; the transient one takes them) answers a CopyObject
+    // with x-amz-server-side-encryption, or a canned ACL it does not know, with 501 NotImplemented: so it would
+    // answer every copy of the run. That used to fail each object in turn (exit 1, "a re-run retries failures",
+    // which it never would).
+    try (S3ProxyServer fs = S3ProxyServer.startFilesystem(dir.resolve("blobs"))) {
+      copyOptionsRefused(AvatarWorld.create(fs, true));
+    }
+  }
+
+  private static void copyOptionsRefused(AvatarWorld w) {
+    w.seedAvatars(3);
+    List<String> before = w.paths();
+    for (String method : List.of("object", "sync")) {
+      for (String[] option : List.of(new String[] {"--sse", "AES256"},
+          new String[] {"--acl", "bucket-owner-full-control"})) {
+        Result r = w.run("--method", method, option[0], option[1]).expectExit(3);
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.contains("NotImplemented (HTTP 501)") && last.contains(option[0] + " " + option[1]),
+            method + ": " + r.err());
+        assertEquals(3, w.objects(w.legacy).size(), "sources kept");
+        assertTrue(w.objects(w.production).isEmpty(), "nothing copied");
+        assertEquals(before, w.paths(), "rows untouched");
+      }
+    }
   }
 
   @Test
