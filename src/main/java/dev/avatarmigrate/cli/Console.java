@@ -84,14 +84,23 @@ final class Console implements MigrationListener {
   }
 
   String progressText() {
-    SummaryCounter c = counter;
+    return progressTextOf(counter);
+  }
+
+  String progressTextOf(SummaryCounter c) {
     long done = c.done();
     long total = c.matched();
+    // Sync mode finishes objects a chunk of 1,000 at a time, after their copies: the pace is the copies'.
+    long pastCopy = c.pastCopy();
     double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
-    double rate = done / seconds;
-    String eta = rate > 0 && total > done ? formatDuration((long) ((total - done) / rate)) : "--:--";
-    return String.format(Locale.ROOT, "%d/%d objects  %.0f obj/s  %s  ETA %s  failures %d",
-        done, total, rate, ByteSize.format(c.bytes()), eta, c.failures());
+    double rate = pastCopy / seconds;
+    // The listing goes on as the run does: until it ends, the total is what it found so far, and no ETA is given.
+    boolean known = c.totalKnown();
+    String eta = known && rate > 0 && total > pastCopy
+        ? formatDuration((long) ((total - pastCopy) / rate)) : "--:--";
+    String copied = pastCopy > done ? String.format(Locale.ROOT, " (%d copied)", pastCopy) : "";
+    return String.format(Locale.ROOT, "%d/%d%s objects%s  %.0f obj/s  %s  ETA %s  failures %d",
+        done, total, known ? "" : "+", copied, rate, ByteSize.format(c.bytes()), eta, c.failures());
   }
 
   private synchronized void redraw() {

@@ -20,6 +20,15 @@ public interface MigrationListener {
   /** A page of the source listing arrived; {@code matched} of them will be moved. */
   default void listed(int listed, int matched) {}
 
+  /** The source listing has reached its end: the matched count is the run's total. */
+  default void listingDone() {}
+
+  /**
+   * Sync mode: one matched object's copy step has ended (copied, found already present, or stopped there); its
+   * {@link #outcome} follows with its chunk's rows and deletes, up to a few chunks later. Shown by the progress line.
+   */
+  default void copyStepDone() {}
+
   /** One matched object's final outcome. */
   default void outcome(MoveOutcome outcome) {}
 
@@ -57,6 +66,16 @@ public interface MigrationListener {
       @Override
       public void listed(int listed, int matched) {
         listeners.forEach(l -> l.listed(listed, matched));
+      }
+
+      @Override
+      public void listingDone() {
+        listeners.forEach(MigrationListener::listingDone);
+      }
+
+      @Override
+      public void copyStepDone() {
+        listeners.forEach(MigrationListener::copyStepDone);
       }
 
       @Override

@@ -99,6 +99,9 @@ final class ObjectPipeline {
       }
       return !stop.requested();
     });
+    if (!stop.requested()) {
+      listener.listingDone();
+    }
   }
 
   /** What the target holds at the keys of one page of sources: the range since the previous page. */

@@ -18,6 +18,8 @@ public final class SummaryCounter implements MigrationListener {
   private final LongAdder wouldCopy = new LongAdder();
   private final LongAdder rowsToRewrite = new LongAdder();
   private final LongAdder done = new LongAdder();
+  private final LongAdder copySteps = new LongAdder();
+  private volatile boolean listingDone;
   private final boolean dryRun;
 
   /** @param dryRun rows found by the sweep are then counted as rows to rewrite, not rewritten */
@@ -29,6 +31,21 @@ public final class SummaryCounter implements MigrationListener {
   public void listed(int listedCount, int matchedCount) {
     listed.add(listedCount);
     matched.add(matchedCount);
+  }
+
+  @Override
+  public void listingDone() {
+    listingDone = true;
+  }
+
+  /** Whether {@link #matched()} is the run's total yet: the listing goes on as the run does. */
+  public boolean totalKnown() {
+    return listingDone;
+  }
+
+  @Override
+  public void copyStepDone() {
+    copySteps.increment();
   }
 
   @Override
@@ -75,6 +92,11 @@ public final class SummaryCounter implements MigrationListener {
   /** Objects with a final outcome so far. */
   public long done() {
     return done.sum();
+  }
+
+  /** Objects past their copy step (sync mode), done or not; at least {@link #done()}. */
+  public long pastCopy() {
+    return Math.max(copySteps.sum(), done.sum());
   }
 
   public long matched() {

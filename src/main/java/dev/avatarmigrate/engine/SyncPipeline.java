@@ -83,6 +83,9 @@ final class SyncPipeline {
         }
         return !stop.requested();
       });
+      if (!stop.requested()) {
+        listener.listingDone();
+      }
       if (!chunk.isEmpty() && !stop.requested()) {
         startChunk(chunk, copies, verifier, finisher);
       }
@@ -125,10 +128,18 @@ final class SyncPipeline {
           break;
         }
         StoredObject listed = before.get(mapping.targetKey(o.key()));
-        futures.add(copies.submit(() -> stop.requested() ? null
-            : steps.copy(o, listed != null && CopyRule.needsHead(o, listed)
+        futures.add(copies.submit(() -> {
+          if (stop.requested()) {
+            return null;
+          }
+          try {
+            return steps.copy(o, listed != null && CopyRule.needsHead(o, listed)
                 ? store.head(plan.targetBucket(), listed.key())
-                : Optional.ofNullable(listed))));
+                : Optional.ofNullable(listed));
+          } finally {
+            listener.copyStepDone();
+          }
+        }));
       }
       verifier.submit(() -> verifyChunk(chunk, from, futures, finisher));
       handedOver = true;

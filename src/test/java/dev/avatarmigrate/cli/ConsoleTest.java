@@ -29,6 +29,7 @@ class ConsoleTest {
     StoredObject o = new StoredObject("image/avatar-1.png", 2048, "e");
     counter.outcome(new MoveOutcome.Moved(o, "avatar/avatar-1.png", true, 1, true));
     counter.outcome(new MoveOutcome.Failed(o, "avatar/avatar-1.png", MoveOutcome.Stage.COPY, "x"));
+    counter.listingDone();
     return counter;
   }
 
@@ -49,6 +50,42 @@ class ConsoleTest {
     assertTrue(text.startsWith("2/10 objects"), text);
     assertTrue(text.contains("2.0 KiB"), text);
     assertTrue(text.endsWith("failures 1"), text);
+  }
+
+  @Test
+  void whileTheListingGoesOnTheTotalIsALowerBoundAndNoEtaIsGiven() {
+    SummaryCounter counter = new SummaryCounter(false);
+    counter.listed(1000, 1000);
+    StoredObject o = new StoredObject("image/avatar-1.png", 2048, "e");
+    counter.outcome(new MoveOutcome.Moved(o, "avatar/avatar-1.png", true, 1, true));
+    Console console = new Console(err, false, 0);
+
+    String listing = console.progressTextOf(counter);
+    counter.listingDone();
+    String listed = console.progressTextOf(counter);
+
+    assertTrue(listing.startsWith("1/1000+ objects"), listing);
+    assertTrue(listing.contains("ETA --:--"), "an ETA from a partial total would be wrong: " + listing);
+    assertTrue(listed.startsWith("1/1000 objects"), listed);
+    assertFalse(listed.contains("ETA --:--"), listed);
+  }
+
+  @Test
+  void inSyncModeTheLineCountsCopiesAheadOfTheirChunksRowsAndDeletes() {
+    // With --max-rate 50, a chunk of 1,000 takes 20 s to copy: the line must not read 0 objects meanwhile.
+    SummaryCounter counter = counterWithProgress();
+    for (int i = 0; i < 7; i++) {
+      counter.copyStepDone();
+    }
+    Console console = new Console(err, false, 0);
+    console.startProgress(counter);
+    String text = console.progressText();
+    console.stopProgress();
+    assertTrue(text.startsWith("2/10 objects (7 copied)  "), text);
+    assertFalse(text.contains("ETA --:--"), "the ETA follows the copies: " + text);
+
+    String objectMode = new Console(err, false, 0).progressTextOf(counterWithProgress());
+    assertFalse(objectMode.contains("copied"), objectMode);
   }
 
   @Test
