@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 
 /**
  * The safety order, in one place: <b>copy → verify → rows committed → no row names the source any more →
- * (every replica shows them) → source deleted</b>.
+ * (every replica shows them) → source deleted → rows the service wrote meanwhile pointed at the copy</b>.
  *
  * <p>Each step takes the token the step before produced, and the tokens can only be made here: a source
  * delete ({@link #deleteSources}) accepts only {@link CommittedRows}, which only {@link #commitRows} makes,
@@ -463,7 +463,8 @@ public final class MoveSteps {
    * were committed (or a rewrite may not have matched them); they are rewritten then, the copy being verified, and
    * a source that rows still name is kept. With {@code --replica}, a batch's sources go only once every replica
    * has applied the rewrite of their rows (see {@link ReplicaWait}); a replica still behind when the wait ends
-   * keeps its sources, for a re-run.
+   * keeps its sources, for a re-run. Right after each delete request, rows naming a deleted source (written by the
+   * service during the check or the request) are pointed at its copy.
    */
   public List<MoveOutcome> deleteSources(List<CommittedRows> committed) {
     List<MoveOutcome> outcomes = new ArrayList<>(committed.size());
@@ -510,6 +511,7 @@ public final class MoveSteps {
         errors = sources.stream().collect(Collectors.toMap(StoredObject::key, s -> e.getMessage(), (a, b) -> a));
       }
       Set<String> failedKeys = errors.keySet();
+      late.rewriteDeleted(sources.stream().map(StoredObject::key).filter(k -> !failedKeys.contains(k)).toList());
       for (CommittedRows batched : batch) {
         String key = batched.source().key();
         CommittedRows c = batched.plus(lateRows.getOrDefault(key, 0));
@@ -608,6 +610,31 @@ public final class MoveSteps {
         asked.forEach(k -> keep(k, "rows rewritten, but whether rows written since name the source could not be"
             + " checked (" + e.getMessage() + "), so it is kept: a re-run deletes it"));
         return Set.of();
+      }
+    }
+
+    /**
+     * Just after the delete: rows naming a deleted source were written by the service during the check above or
+     * the delete request. They point at nothing; they are pointed at the verified copy now, rather than at the
+     * run's final sweep, hours later on a large run. A source uploaded again since keeps its rows. What cannot be
+     * done here (the database does not answer) is left to the sweep and to re-runs, as a row written after this.
+     */
+    void rewriteDeleted(List<String> deleted) {
+      if (deleted.isEmpty()) {
+        return;
+      }
+      try {
+        List<PathRewrite> again = new ArrayList<>();
+        for (String key : table.countRows(deleted).keySet()) {
+          if (store.head(plan.sourceBucket(), key).isEmpty()) {
+            again.add(new PathRewrite(key, bySource.get(key).verified.targetKey()));
+          }
+        }
+        if (!again.isEmpty()) {
+          table.rewrite(again).forEach((k, n) -> rewritten.merge(k, n, Integer::sum));
+        }
+      } catch (RuntimeException e) {
+        // The sources are gone either way; their outcomes stand, and the final sweep looks for such rows.
       }
     }
   }

@@ -395,8 +395,17 @@ public final class FakeObjectStore implements ObjectStore {
         : seen;
   }
 
+  /** Runs {@code action} as each DeleteObjects request is made, before it deletes anything (the live service). */
+  public synchronized FakeObjectStore onDelete(Runnable action) {
+    this.onDelete = action;
+    return this;
+  }
+
+  private Runnable onDelete = () -> {};
+
   @Override
   public synchronized List<KeyError> delete(String bucket, List<StoredObject> objects) {
+    onDelete.run();
     List<String> keys = objects.stream().map(StoredObject::key).toList();
     if (keys.size() > 1000) {
       throw new IllegalArgumentException("DeleteObjects takes at most 1,000 keys, not " + keys.size());

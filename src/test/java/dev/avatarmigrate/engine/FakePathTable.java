@@ -79,6 +79,14 @@ public final class FakePathTable implements PathTable {
   }
 
   /** Every count (what a dry run and the check before a delete ask) throws {@code error}. */
+  /** Runs {@code action} as rows are counted, before the count (the live service). */
+  public synchronized FakePathTable onCount(Runnable action) {
+    onCount = action;
+    return this;
+  }
+
+  private Runnable onCount = () -> {};
+
   public synchronized FakePathTable failCountsWith(RuntimeException error) {
     countError = error;
     return this;
@@ -160,6 +168,7 @@ public final class FakePathTable implements PathTable {
 
   @Override
   public synchronized Map<String, Integer> countRows(Collection<String> paths) {
+    onCount.run();
     if (countError != null) {
       log.add("countRows", null, List.copyOf(paths), "failed", null);
       throw countError;

@@ -568,6 +568,53 @@ class MoveStepsTest {
   }
 
   @Test
+  void aRowTheServiceWroteDuringTheDeleteIsPointedAtTheCopyRightAfterItNotAtTheFinalSweep() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"), source("avatar-2.png", "b"));
+    // The live service, after the check just before the delete and as the DeleteObjects request goes out.
+    store.onDelete(() -> table.addRows("image/avatar-1.png"));
+
+    List<MoveOutcome> outcomes = steps.deleteSources(committed);
+
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, outcomes.get(0));
+    assertTrue(moved.sourceDeleted());
+    assertEquals(2, moved.rowsRewritten());
+    assertEquals(0, table.count("image/avatar-1.png"), "no row names the deleted source");
+    assertEquals(2, table.count("avatar/avatar-1.png"));
+    assertEquals(1, assertInstanceOf(MoveOutcome.Moved.class, outcomes.get(1)).rowsRewritten());
+  }
+
+  @Test
+  void aRowWrittenDuringTheDeleteForASourceUploadedAgainAfterItStaysWithTheNewUpload() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "v1"));
+    // The delete removes v1; the service has uploaded v2 at the key and written its row by the time it is asked.
+    table.onCount(() -> {
+      if (!store.exists(SRC, "image/avatar-1.png") && table.count("image/avatar-1.png") == 0) {
+        store.put(SRC, "image/avatar-1.png", "v2");
+        table.addRows("image/avatar-1.png");
+      }
+    });
+
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, steps.deleteSources(committed).get(0));
+
+    assertTrue(moved.sourceDeleted());
+    assertEquals(1, table.count("image/avatar-1.png"), "the new row names the new upload, which exists");
+  }
+
+  @Test
+  void aDatabaseThatDoesNotAnswerAfterTheDeleteLeavesTheOutcomesAsTheyAre() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+    store.onDelete(() -> table.failCountsWith(new IllegalStateException("connection reset")));
+
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, steps.deleteSources(committed).get(0));
+
+    assertTrue(moved.sourceDeleted());
+    assertEquals(1, moved.rowsRewritten());
+  }
+
+  @Test
   void aRowWrittenForANewerUploadAtTheSourcesKeyIsNotPointedAtTheCopyOfTheOneBefore() {
     MoveSteps steps = steps();
     List<CommittedRows> committed = committed(steps, source("avatar-1.png", "v1"));
