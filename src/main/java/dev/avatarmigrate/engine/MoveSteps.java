@@ -496,7 +496,6 @@ public final class MoveSteps {
         }
       }
       Map<String, String> kept = late.kept();
-      Map<String, Integer> lateRows = late.rewritten();
       // Each source as it was copied: one rewritten since (its writer still uploads) is kept, not deleted unseen.
       List<StoredObject> sources = batch.stream().map(CommittedRows::source)
           .filter(s -> !kept.containsKey(s.key())).toList();
@@ -511,7 +510,10 @@ public final class MoveSteps {
         errors = sources.stream().collect(Collectors.toMap(StoredObject::key, s -> e.getMessage(), (a, b) -> a));
       }
       Set<String> failedKeys = errors.keySet();
-      late.rewriteDeleted(sources.stream().map(StoredObject::key).filter(k -> !failedKeys.contains(k)).toList());
+      // All of them, failed ones too: a request that failed as a whole may have been carried out (its answer lost),
+      // and a HEAD there tells a key that is gone from one still holding its object.
+      late.rewriteDeleted(sources.stream().map(StoredObject::key).toList());
+      Map<String, Integer> lateRows = late.rewritten();
       for (CommittedRows batched : batch) {
         String key = batched.source().key();
         CommittedRows c = batched.plus(lateRows.getOrDefault(key, 0));
@@ -633,8 +635,16 @@ public final class MoveSteps {
         if (!again.isEmpty()) {
           table.rewrite(again).forEach((k, n) -> rewritten.merge(k, n, Integer::sum));
         }
+      } catch (PreflightException e) {
+        stop.fail(e); // the database is lost, or the run lock taken: the run stops; these outcomes stand
+      } catch (StoreFailure e) {
+        if (e.kind() == StoreFailure.Kind.FATAL) {
+          stop.fail(new PreflightException(e.getMessage(), e));
+        }
+        // Otherwise the HEAD failed: those rows are left to the final sweep and re-runs, as below.
       } catch (RuntimeException e) {
-        // The sources are gone either way; their outcomes stand, and the final sweep looks for such rows.
+        // The database did not answer (a timeout, a lock): the sources are gone either way and their outcomes
+        // stand; the final sweep and re-runs look for such rows.
       }
     }
   }

@@ -440,7 +440,19 @@ public final class FakeObjectStore implements ObjectStore {
     if (!errors.isEmpty()) {
       log.add("delete", bucket, errors.stream().map(KeyError::key).toList(), "failed", null);
     }
+    if (loseDeleteAnswers) {
+      throw new StoreFailure(StoreFailure.Kind.TRANSIENT, "DeleteObjects in s3://" + bucket
+          + ": the answer was lost (injected), though the request was carried out", null);
+    }
     return errors;
+  }
+
+  private boolean loseDeleteAnswers;
+
+  /** Every DeleteObjects request is carried out, then fails as a whole, as one whose answer a timeout lost. */
+  public synchronized FakeObjectStore loseDeleteAnswers() {
+    loseDeleteAnswers = true;
+    return this;
   }
 
   @Override

@@ -78,7 +78,6 @@ public final class FakePathTable implements PathTable {
     return this;
   }
 
-  /** Every count (what a dry run and the check before a delete ask) throws {@code error}. */
   /** Runs {@code action} as rows are counted, before the count (the live service). */
   public synchronized FakePathTable onCount(Runnable action) {
     onCount = action;
@@ -87,6 +86,7 @@ public final class FakePathTable implements PathTable {
 
   private Runnable onCount = () -> {};
 
+  /** Every count (what a dry run and the check before a delete ask) throws {@code error}. */
   public synchronized FakePathTable failCountsWith(RuntimeException error) {
     countError = error;
     return this;

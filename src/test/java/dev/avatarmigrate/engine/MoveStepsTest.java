@@ -603,6 +603,44 @@ class MoveStepsTest {
   }
 
   @Test
+  void aRowWrittenDuringADeleteRequestThatFailedAsAWholeIsPointedAtTheCopyOnlyWhereTheSourceIsGone() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+    store.onDelete(() -> table.addRows("image/avatar-1.png")).loseDeleteAnswers();
+
+    MoveOutcome.Failed failed = assertInstanceOf(MoveOutcome.Failed.class, steps.deleteSources(committed).get(0));
+
+    assertTrue(failed.reason().contains("could not be deleted"), failed.reason());
+    assertFalse(store.exists(SRC, "image/avatar-1.png"), "the request was carried out, its answer lost");
+    assertEquals(0, table.count("image/avatar-1.png"), "no row names the source that is gone");
+    assertEquals(2, table.count("avatar/avatar-1.png"));
+  }
+
+  @Test
+  void aRowWrittenDuringADeleteRequestThatFailedLeavingTheSourceKeepsNamingIt() {
+    MoveSteps steps = steps();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+    store.onDelete(() -> table.addRows("image/avatar-1.png")).failDeleteRequests(SRC, StoreFailure.Kind.TRANSIENT);
+
+    assertInstanceOf(MoveOutcome.Failed.class, steps.deleteSources(committed).get(0));
+
+    assertTrue(store.exists(SRC, "image/avatar-1.png"));
+    assertEquals(1, table.count("image/avatar-1.png"), "the source is there: its new row keeps naming it");
+  }
+
+  @Test
+  void aDatabaseLostJustAfterTheDeleteStopsTheRunAndTheOutcomesStand() {
+    MoveSteps steps = stepsWithStopAndClock();
+    List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
+    store.onDelete(() -> table.failCountsWith(new PreflightException("the database connection was lost")));
+
+    MoveOutcome.Moved moved = assertInstanceOf(MoveOutcome.Moved.class, steps.deleteSources(committed).get(0));
+
+    assertTrue(moved.sourceDeleted());
+    assertTrue(stop.requested(), "the run stops");
+  }
+
+  @Test
   void aDatabaseThatDoesNotAnswerAfterTheDeleteLeavesTheOutcomesAsTheyAre() {
     MoveSteps steps = steps();
     List<CommittedRows> committed = committed(steps, source("avatar-1.png", "png"));
