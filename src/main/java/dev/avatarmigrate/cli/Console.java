@@ -88,19 +88,22 @@ final class Console implements MigrationListener {
   }
 
   String progressTextOf(SummaryCounter c) {
-    long done = c.done();
+    // One reading of each counter; whether the total is known is read first, so a known total is a whole one.
+    boolean known = c.totalKnown();
     long total = c.matched();
+    long done = c.done();
     // Sync mode finishes objects a chunk of 1,000 at a time, after their copies: the pace is the copies'.
-    long pastCopy = c.pastCopy();
+    long pastCopy = Math.max(done, c.pastCopy());
     double seconds = Math.max(0.001, (System.nanoTime() - started) / 1e9);
     double rate = pastCopy / seconds;
-    // The listing goes on as the run does: until it ends, the total is what it found so far, and no ETA is given.
-    boolean known = c.totalKnown();
-    String eta = known && rate > 0 && total > pastCopy
-        ? formatDuration((long) ((total - pastCopy) / rate)) : "--:--";
+    // The listing goes only a few thousand objects ahead of the work: until it ends, the total is what it found
+    // so far, and the time taken is shown instead of an ETA that would be wrong.
+    String time = known
+        ? "ETA " + (rate > 0 && total > pastCopy ? formatDuration((long) ((total - pastCopy) / rate)) : "--:--")
+        : "elapsed " + formatDuration((long) seconds);
     String copied = pastCopy > done ? String.format(Locale.ROOT, " (%d copied)", pastCopy) : "";
-    return String.format(Locale.ROOT, "%d/%d%s objects%s  %.0f obj/s  %s  ETA %s  failures %d",
-        done, total, known ? "" : "+", copied, rate, ByteSize.format(c.bytes()), eta, c.failures());
+    return String.format(Locale.ROOT, "%d/%d%s objects%s  %.0f obj/s  %s  %s  failures %d",
+        done, total, known ? "" : "+", copied, rate, ByteSize.format(c.bytes()), time, c.failures());
   }
 
   private synchronized void redraw() {

@@ -94,9 +94,9 @@ public final class SummaryCounter implements MigrationListener {
     return done.sum();
   }
 
-  /** Objects past their copy step (sync mode), done or not; at least {@link #done()}. */
+  /** Objects past their copy step (sync mode), done or not. */
   public long pastCopy() {
-    return Math.max(copySteps.sum(), done.sum());
+    return copySteps.sum();
   }
 
   public long matched() {

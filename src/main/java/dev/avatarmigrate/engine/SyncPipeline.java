@@ -137,7 +137,9 @@ final class SyncPipeline {
                 ? store.head(plan.targetBucket(), listed.key())
                 : Optional.ofNullable(listed));
           } finally {
-            listener.copyStepDone();
+            if (!plan.dryRun()) { // a dry run copies nothing, and its chunks go by fast
+              listener.copyStepDone();
+            }
           }
         }));
       }

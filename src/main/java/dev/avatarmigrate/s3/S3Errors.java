@@ -73,9 +73,12 @@ final class S3Errors {
       if (settings.acl() != null) {
         asked.append(" --acl ").append(settings.acl());
       }
-      String hint = asked.length() == 0
-          ? "; it cannot copy for this run (with copies by parts, a larger --multipart-threshold may do)"
-          : "; the copies asked for" + asked + ": run again without what it does not support";
+      String hint = asked.length() > 0
+          ? "; the copies asked for" + asked + ": run again without what it does not support"
+          : what.startsWith("UploadPartCopy")
+              ? "; the store does not copy by parts: a larger --multipart-threshold may do"
+              : "; the store does not implement this copy (it carries the source's storage class and metadata):"
+                  + " check what the store supports, e.g. --storage-class STANDARD";
       return new StoreFailure(StoreFailure.Kind.FATAL, f.getMessage() + hint, e);
     }
     return f;

@@ -223,6 +223,18 @@ class MigrationTest {
     final List<String> failedOrphans = Collections.synchronizedList(new ArrayList<>());
     final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
     final List<String> notes = Collections.synchronizedList(new ArrayList<>());
+    final java.util.concurrent.atomic.AtomicInteger listingsDone = new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.atomic.AtomicInteger copySteps = new java.util.concurrent.atomic.AtomicInteger();
+
+    @Override
+    public void listingDone() {
+      listingsDone.incrementAndGet();
+    }
+
+    @Override
+    public void copyStepDone() {
+      copySteps.incrementAndGet();
+    }
 
     @Override
     public void outcome(MoveOutcome outcome) {
@@ -298,6 +310,48 @@ class MigrationTest {
     assertEquals(1, table.count("image/banner-1.png"));
     assertEquals(1, table.count("avatar/avatar-900.png"));
     assertEquals(1, table.count("https://cdn.example.com/a.png"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void theProgressLineHearsWhenTheListingEndedAndInSyncModeEachCopyStep(Method method) {
+    store.pageSize(7);
+    for (int i = 1; i <= 30; i++) {
+      legacy("avatar-" + i + ".png");
+    }
+    store.put(SRC, "image/banner-1.png", "not an avatar");
+
+    run(settings(method));
+
+    assertEquals(1, events.listingsDone.get(), "once, when the listing ended");
+    assertEquals(method == Method.SYNC ? 30 : 0, events.copySteps.get());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void anEmptySourceIsAListingThatEndedAndADryRunCountsNoCopies(Method method) {
+    run(settings(method));
+    assertEquals(1, events.listingsDone.get());
+
+    legacy("avatar-1.png");
+    run(settings(method, OnConflict.SKIP, true, false));
+    assertEquals(2, events.listingsDone.get());
+    assertEquals(0, events.copySteps.get(), "a dry run copies nothing");
+  }
+
+  @ParameterizedTest
+  @EnumSource(Method.class)
+  void aRunStoppedBeforeItsListingEndedNeverSaysItEnded(Method method) {
+    store.pageSize(2);
+    for (int i = 1; i <= 10; i++) {
+      legacy("avatar-" + i + ".png");
+    }
+    StopSignal stop = new StopSignal();
+    stop.request(); // Ctrl-C as the run starts: the first page is the last one looked at
+
+    new Migration(settings(method), store, table, events).run(stop);
+
+    assertEquals(0, events.listingsDone.get());
   }
 
   @ParameterizedTest

@@ -40,6 +40,12 @@ class CopyNotImplementedTest {
     StoreFailure f = S3Errors.classifyCopy(status(501, "NotImplemented"), "copy s3://legacy/image/avatar-1.png",
         settings);
     assertEquals(StoreFailure.Kind.FATAL, f.kind());
+    assertTrue(f.getMessage().contains("does not implement this copy"), f.getMessage());
+    assertTrue(!f.getMessage().contains("multipart-threshold"), "a plain copy is not one by parts: " + f.getMessage());
+
+    StoreFailure parts = S3Errors.classifyCopy(status(501, "NotImplemented"),
+        "UploadPartCopy of s3://legacy/image/avatar-1.png", settings);
+    assertTrue(parts.getMessage().contains("larger --multipart-threshold"), parts.getMessage());
   }
 
   @Test
